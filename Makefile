@@ -1,0 +1,30 @@
+# Command-line entry points. The real work lives in scripts/.
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+REQUIREMENTS := requirements.txt requirements-dev.txt
+# The stamp name changes whenever a requirements file changes, so the venv is
+# refreshed then and left alone otherwise.
+REQ_HASH := $(shell cat $(REQUIREMENTS) 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+.PHONY: venv run test lint
+
+venv: $(STAMP)
+
+$(STAMP): $(REQUIREMENTS)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run:
+	bash scripts/run.sh
+
+# Extra pytest arguments: make test ARGS="-k foo -x"
+test:
+	bash scripts/test.sh $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

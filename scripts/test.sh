@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Run the full check suite against a throwaway PostgreSQL and Redis.
+#
+#   scripts/test.sh                 # everything
+#   scripts/test.sh tests/zones -x  # extra arguments go to pytest
+#
+# Both servers live in temporary directories and are stopped and removed on
+# exit, whether the checks pass, fail or are interrupted. The exit code is the
+# exit code of the first failing check (0 when all pass).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+IS_ROOT=0
+[ "$(id -u)" -eq 0 ] && IS_ROOT=1
+
+SUDO=()
+if [ "$IS_ROOT" -eq 0 ] && command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+fi
+
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get install -y "$@" \
+        || { "${SUDO[@]}" apt-get update && "${SUDO[@]}" apt-get install -y "$@"; }
+}
+
+# PostgreSQL's server binaries refuse to run as root: run them as the postgres
+# system user then, and as the current user otherwise.
+as_pg() {
+    if [ "$IS_ROOT" -eq 1 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# Print a free TCP port on 127.0.0.1, preferring $1.
+free_port() {
+    python3 - "$1" <<'PY'
+import socket, sys
+
+def try_bind(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As the servers do: a port whose old connections linger in TIME_WAIT is free.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+        return s.getsockname()[1]
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+print(try_bind(int(sys.argv[1])) or try_bind(0))
+PY
+}
+
+# --- tools -------------------------------------------------------------------
+
+make --no-print-directory venv
+
+if ! command -v redis-server >/dev/null 2>&1; then
+    log "installing redis-server"
+    apt_install redis-server
+fi
+
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+if [ ! -x "$PG_BIN/initdb" ]; then
+    log "installing postgresql-15"
+    apt_install postgresql-15
+fi
+
+# --- cleanup -----------------------------------------------------------------
+
+PG_ROOT=""
+PG_STARTED=0
+REDIS_DIR=""
+REDIS_PORT=""
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    set +e
+    if [ -n "$REDIS_DIR" ] && [ -f "$REDIS_DIR/redis.pid" ]; then
+        local rpid
+        rpid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null)"
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 \
+            || { [ -n "$rpid" ] && kill "$rpid" 2>/dev/null; }
+        for _ in $(seq 50); do
+            [ -n "$rpid" ] && kill -0 "$rpid" 2>/dev/null || break
+            sleep 0.1
+        done
+    fi
+    if [ "$PG_STARTED" -eq 1 ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -m immediate -w stop >/dev/null 2>&1 || {
+            local ppid
+            ppid="$(head -n1 "$PG_ROOT/data/postmaster.pid" 2>/dev/null)"
+            [ -n "$ppid" ] && kill -QUIT "$ppid" 2>/dev/null
+        }
+    fi
+    [ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
+    [ -n "$PG_ROOT" ] && rm -rf "$PG_ROOT"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- PostgreSQL --------------------------------------------------------------
+
+if [ "$IS_ROOT" -eq 1 ]; then
+    # In /tmp itself: the postgres user must be able to reach this directory.
+    PG_ROOT="$(mktemp -d /tmp/zones-pg.XXXXXX)"
+    chown postgres:postgres "$PG_ROOT"
+else
+    PG_ROOT="$(mktemp -d -t zones-pg.XXXXXX)"
+fi
+PG_PORT="$(free_port 54329)"
+
+log "starting PostgreSQL on 127.0.0.1:$PG_PORT ($PG_ROOT)"
+if ! as_pg "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres --auth=trust -E UTF8 \
+        --locale=C.UTF-8 >"$PG_ROOT/initdb.log" 2>&1; then
+    log "locale C.UTF-8 not available, using C"
+    as_pg rm -rf "$PG_ROOT/data"
+    as_pg "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres --auth=trust -E UTF8 \
+        --locale=C >"$PG_ROOT/initdb.log" 2>&1 \
+        || { cat "$PG_ROOT/initdb.log" >&2; exit 1; }
+fi
+
+PG_STARTED=1
+if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/log" -w -t 60 \
+        -o "-k $PG_ROOT -h 127.0.0.1 -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null; then
+    log "PostgreSQL failed to start:"
+    cat "$PG_ROOT/log" >&2 || true
+    exit 1
+fi
+as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres zones
+
+# --- Redis -------------------------------------------------------------------
+
+REDIS_DIR="$(mktemp -d -t zones-redis.XXXXXX)"
+REDIS_PORT="$(free_port 63799)"
+log "starting Redis on 127.0.0.1:$REDIS_PORT ($REDIS_DIR)"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --dir "$REDIS_DIR" \
+    --logfile "$REDIS_DIR/redis.log"
+for _ in $(seq 100); do
+    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] && break
+    sleep 0.1
+done
+if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" != "PONG" ]; then
+    log "Redis failed to start:"
+    cat "$REDIS_DIR/redis.log" >&2 || true
+    exit 1
+fi
+
+# --- checks ------------------------------------------------------------------
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/zones"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/1"
+export DJANGO_SETTINGS_MODULE=config.settings.test
+
+log "makemigrations --check"
+.venv/bin/python manage.py makemigrations --check --dry-run
+log "ruff check"
+.venv/bin/ruff check .
+log "ruff format --check"
+.venv/bin/ruff format --check .
+log "pytest $*"
+.venv/bin/pytest "$@"

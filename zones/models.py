@@ -1,0 +1,464 @@
+"""Zones, their plans, regulatory special cases and the grants that let a company use one."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import ArchivableModel, TimeStampedModel
+
+
+class Zone(ArchivableModel):
+    class Kind(models.TextChoices):
+        REGIONAL_SPECIALIZED = "regional_specialized", _("Regional specialized development zone")
+        REGULATION_FREE = "regulation_free", _("Regulation-free special zone")
+        AI_CLUSTER = "ai_cluster", _("AI cluster")
+        AI_ECONOMIC_ZONE = "ai_economic_zone", _("AI economic zone")
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True, help_text=_("City or province, e.g. 서울특별시"))
+    designated_on = models.DateField(_("designated on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
+    overall_operator = models.CharField(_("overall operator"), max_length=200, blank=True)
+    budget_krw = models.BigIntegerField(_("budget (KRW)"), default=0, validators=[MinValueValidator(0)])
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["name_ko"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["regional_specialized", "regulation_free", "ai_cluster", "ai_economic_zone"]),
+                name="zone_kind_valid",
+            ),
+            models.CheckConstraint(condition=Q(budget_krw__gte=0), name="zone_budget_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(designated_on__isnull=True) | Q(ends_on__gte=F("designated_on")),
+                name="zone_ends_after_designation",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="zone_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:zones_zone_change", args=[self.pk])
+
+
+class ZoneStaff(TimeStampedModel):
+    """A user who works for a zone office. Zone staff see and act on their own zones only."""
+
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", _("Zone administrator")
+        OFFICER = "officer", _("Zone officer")
+        REVIEWER = "reviewer", _("Reviewer")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="zone_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OFFICER)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone staff member")
+        verbose_name_plural = _("zone staff")
+        ordering = ["zone", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "user"], name="zonestaff_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["administrator", "officer", "reviewer"]), name="zonestaff_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "is_active"], name="zonestaff_user_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.zone} ({self.get_role_display()})"
+
+
+class ZonePartner(TimeStampedModel):
+    class Role(models.TextChoices):
+        CO_OPERATOR = "co_operator", _("Co-operator")
+        ACADEMIC = "academic", _("Academic partner")
+        PUBLIC = "public", _("Public institution")
+        INDUSTRY = "industry", _("Industry partner")
+        FUNDER = "funder", _("Funder")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="partners")
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone partner")
+        verbose_name_plural = _("zone partners")
+        ordering = ["zone", "name_ko"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name_ko"], name="zonepartner_unique_per_zone"),
+            models.CheckConstraint(
+                condition=Q(role__in=["co_operator", "academic", "public", "industry", "funder"]),
+                name="zonepartner_role_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["role"], name="zonepartner_role_idx")]
+
+    def __str__(self) -> str:
+        return self.name_ko
+
+
+class ZoneTarget(TimeStampedModel):
+    """A zone's target for one measure in one year (the plan's figures; KPI reports compare against them)."""
+
+    class Measure(models.TextChoices):
+        RESIDENT_COMPANIES = "resident_companies", _("Resident companies")
+        COMPANIES_ATTRACTED = "companies_attracted", _("Companies attracted")
+        JOBS_CREATED = "jobs_created", _("Jobs created")
+        INVESTMENT_KRW = "investment_krw", _("Investment attracted (KRW)")
+        SALES_KRW = "sales_krw", _("Sales of zone companies (KRW)")
+        TRAINEES = "trainees", _("Trainees")
+        TRAINEES_EMPLOYED = "trainees_employed", _("Trainees employed")
+        GPU_HOURS = "gpu_hours", _("GPU hours allocated")
+        FUND_INVESTED_KRW = "fund_invested_krw", _("Fund invested (KRW)")
+        MOU_OFFICES_OPENED = "mou_offices_opened", _("MOU offices opened")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    measure = models.CharField(_("measure"), max_length=40, choices=Measure.choices)
+    value = models.BigIntegerField(_("target value"), validators=[MinValueValidator(0)])
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone target")
+        verbose_name_plural = _("zone targets")
+        ordering = ["zone", "year", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year", "measure"], name="zonetarget_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="zonetarget_value_nonnegative"),
+        ]
+        indexes = [models.Index(fields=["year", "measure"], name="zonetarget_year_measure_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.year} {self.get_measure_display()}"
+
+
+class ProjectArea(TimeStampedModel):
+    """A project area (특구 사업 구역) of a zone's plan."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="project_areas")
+    code = models.CharField(_("code"), max_length=20)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project area")
+        verbose_name_plural = _("project areas")
+        ordering = ["zone", "code"]
+        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="projectarea_code_unique_per_zone")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ko}"
+
+
+class SubProject(TimeStampedModel):
+    """A specialized sub-project (특화사업) of the plan, run by the operators named for it."""
+
+    project_area = models.ForeignKey(
+        ProjectArea, verbose_name=_("project area"), on_delete=models.PROTECT, related_name="sub_projects"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+    end_year = models.PositiveSmallIntegerField(_("end year"))
+    budget_krw = models.BigIntegerField(_("budget (KRW)"), default=0, validators=[MinValueValidator(0)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sub-project")
+        verbose_name_plural = _("sub-projects")
+        ordering = ["project_area", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["project_area", "code"], name="subproject_code_unique_per_area"),
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="subproject_years_ordered"),
+            models.CheckConstraint(condition=Q(budget_krw__gte=0), name="subproject_budget_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_ko}"
+
+
+class PlanOperator(TimeStampedModel):
+    """A business or institution named in the zone plan. Only these may use the zone's special cases."""
+
+    class Role(models.TextChoices):
+        OVERALL = "overall", _("Overall operator")
+        UNIT = "unit", _("Unit operator")
+        SPECIALIZED = "specialized", _("Specialized business operator")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="plan_operators")
+    sub_project = models.ForeignKey(
+        SubProject,
+        verbose_name=_("sub-project"),
+        on_delete=models.PROTECT,
+        related_name="operators",
+        null=True,
+        blank=True,
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="plan_roles",
+        null=True,
+        blank=True,
+        help_text=_("Set when the operator is a registered company; required for it to use special cases."),
+    )
+    organization_name = models.CharField(_("organization name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    named_on = models.DateField(_("named on"), null=True, blank=True)
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan operator")
+        verbose_name_plural = _("plan operators")
+        ordering = ["zone", "role", "organization_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["overall", "unit", "specialized"]), name="planoperator_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(named_on__isnull=True) | Q(removed_on__gte=F("named_on")),
+                name="planoperator_removed_after_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["zone", "role"], name="planoperator_zone_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_name} ({self.get_role_display()})"
+
+
+class PlanChange(TimeStampedModel):
+    """An approved change of the zone plan (area, period, projects, operators, special cases)."""
+
+    class Kind(models.TextChoices):
+        DESIGNATION = "designation", _("Designation")
+        AREA = "area", _("Area")
+        PERIOD = "period", _("Period")
+        PROJECTS = "projects", _("Projects")
+        OPERATORS = "operators", _("Operators")
+        SPECIAL_CASES = "special_cases", _("Special cases")
+        RELEASE = "release", _("Release")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="plan_changes")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.CharField(_("approved by"), max_length=200, help_text=_("Committee or authority"))
+    summary = models.TextField(_("summary"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True, help_text=_("Gazette or notice number"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        ordering = ["zone", "-approved_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["designation", "area", "period", "projects", "operators", "special_cases", "release"]
+                ),
+                name="planchange_kind_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["kind"], name="planchange_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.approved_on} {self.get_kind_display()}"
+
+
+class SpecialCase(ArchivableModel):
+    """A regulatory special case (규제특례) granted to a zone: the law and article it relaxes and what it allows."""
+
+    class Kind(models.TextChoices):
+        SPECIAL_CASE = "special_case", _("Special case (특례)")
+        DEMONSTRATION = "demonstration", _("Demonstration exemption (실증특례)")
+        TEMPORARY_PERMIT = "temporary_permit", _("Temporary permit (임시허가)")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="special_cases")
+    code = models.CharField(_("code"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SPECIAL_CASE)
+    law_name_ko = models.CharField(_("law (Korean)"), max_length=200)
+    law_name_en = models.CharField(_("law (English)"), max_length=200, blank=True)
+    article = models.CharField(_("article"), max_length=100, blank=True)
+    title_ko = models.CharField(_("title (Korean)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    allows = models.TextField(_("what it allows"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("regulatory special case")
+        verbose_name_plural = _("regulatory special cases")
+        ordering = ["zone", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code"], name="specialcase_code_unique_per_zone"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["special_case", "demonstration", "temporary_permit"]),
+                name="specialcase_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="specialcase_validity_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"], name="specialcase_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.law_name_ko} {self.article}: {self.title_ko}".strip()
+
+
+class ExemptionGrant(ArchivableModel):
+    """A company's granted use of a special case, with conditions, a period, insurance and a certificate."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        UNDER_REVIEW = "under_review", _("Under review")
+        GRANTED = "granted", _("Granted")
+        ACTIVE = "active", _("Active")
+        EXTENDED = "extended", _("Extended")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        REFUSED = "refused", _("Refused")
+
+    special_case = models.ForeignKey(
+        SpecialCase, verbose_name=_("special case"), on_delete=models.PROTECT, related_name="grants"
+    )
+    company = models.ForeignKey(
+        "companies.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="exemption_grants"
+    )
+    application = models.OneToOneField(
+        "programs.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="exemption_grant",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    purpose = models.TextField(_("purpose of use"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    insurer = models.CharField(_("liability insurer"), max_length=200, blank=True)
+    insurance_policy_no = models.CharField(_("insurance policy number"), max_length=100, blank=True)
+    insurance_coverage_krw = models.BigIntegerField(
+        _("insurance coverage (KRW)"), default=0, validators=[MinValueValidator(0)]
+    )
+    certificate_no = models.CharField(_("certificate number"), max_length=100, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exemption grant")
+        verbose_name_plural = _("exemption grants")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "requested",
+                        "under_review",
+                        "granted",
+                        "active",
+                        "extended",
+                        "expired",
+                        "revoked",
+                        "refused",
+                    ]
+                ),
+                name="exemptiongrant_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="exemptiongrant_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(insurance_coverage_krw__gte=0), name="exemptiongrant_coverage_nonnegative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="exemptiongrant_status_idx"),
+            models.Index(fields=["ends_on"], name="exemptiongrant_ends_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.special_case.title_ko}"
+
+
+class ExemptionIncident(TimeStampedModel):
+    """An incident reported against an exemption grant."""
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", _("Minor")
+        MAJOR = "major", _("Major")
+        CRITICAL = "critical", _("Critical")
+
+    grant = models.ForeignKey(
+        ExemptionGrant, verbose_name=_("exemption grant"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"))
+    reported_at = models.DateTimeField(_("reported at"))
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    description = models.TextField(_("description"))
+    action_taken = models.TextField(_("action taken"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exemption incident")
+        verbose_name_plural = _("exemption incidents")
+        ordering = ["-occurred_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=["minor", "major", "critical"]), name="incident_severity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_at__gte=F("occurred_at")), name="incident_reported_after_occurred"
+            ),
+        ]
+        indexes = [models.Index(fields=["severity"], name="incident_severity_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.grant} · {self.occurred_at:%Y-%m-%d}"
