@@ -16,17 +16,6 @@ log() { printf '==> %s\n' "$*" >&2; }
 IS_ROOT=0
 [ "$(id -u)" -eq 0 ] && IS_ROOT=1
 
-SUDO=()
-if [ "$IS_ROOT" -eq 0 ] && command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo)
-fi
-
-apt_install() {
-    export DEBIAN_FRONTEND=noninteractive
-    "${SUDO[@]}" apt-get install -y "$@" \
-        || { "${SUDO[@]}" apt-get update && "${SUDO[@]}" apt-get install -y "$@"; }
-}
-
 # PostgreSQL's server binaries refuse to run as root: run them as the postgres
 # system user then, and as the current user otherwise.
 as_pg() {
@@ -60,18 +49,8 @@ PY
 
 # --- tools -------------------------------------------------------------------
 
-make --no-print-directory venv
-
-if ! command -v redis-server >/dev/null 2>&1; then
-    log "installing redis-server"
-    apt_install redis-server
-fi
-
+bash scripts/setup.sh redis-server postgresql-15
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-if [ ! -x "$PG_BIN/initdb" ]; then
-    log "installing postgresql-15"
-    apt_install postgresql-15
-fi
 
 # --- cleanup -----------------------------------------------------------------
 
