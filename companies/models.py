@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ArchivableModel, TimeStampedModel
+from core.models import ArchivableModel, ArchivableQuerySet, TimeStampedModel
 from core.validators import (
     format_brn,
     format_corporate_number,
@@ -19,6 +20,11 @@ from core.validators import (
 )
 
 
+class AIFieldQuerySet(models.QuerySet):
+    def with_company_count(self):
+        return self.annotate(company_count=Count("companies", filter=Q(companies__archived_at__isnull=True)))
+
+
 class AIField(TimeStampedModel):
     """A field of AI work (vision, language, speech, ...)."""
 
@@ -26,6 +32,7 @@ class AIField(TimeStampedModel):
     name_ko = models.CharField(_("name (Korean)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
 
+    objects = AIFieldQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -40,6 +47,10 @@ class AIField(TimeStampedModel):
 class CompanyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
+
+    def for_admin_list(self):
+        # The fields column reads every company's AI fields: one query for the page, not one per row.
+        return self.prefetch_related("ai_fields")
 
 
 class Company(ArchivableModel):
@@ -102,6 +113,9 @@ class Company(ArchivableModel):
         indexes = [
             models.Index(fields=["size"], name="company_size_idx"),
             models.Index(fields=["name_ko"], name="company_name_ko_idx"),
+            models.Index(fields=["sido"], name="company_sido_idx"),
+            models.Index(fields=["founded_on"], name="company_founded_on_idx"),
+            models.Index(fields=["archived_at"], name="company_archived_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +152,11 @@ class Company(ArchivableModel):
         return reverse("admin:companies_company_change", args=[self.pk])
 
 
+class CompanyMemberQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("company", "user", "invited_by")
+
+
 class CompanyMember(TimeStampedModel):
     """A user who acts for a company."""
 
@@ -160,6 +179,7 @@ class CompanyMember(TimeStampedModel):
         blank=True,
     )
 
+    objects = CompanyMemberQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -170,10 +190,18 @@ class CompanyMember(TimeStampedModel):
             models.UniqueConstraint(fields=["company", "user"], name="companymember_unique"),
             models.CheckConstraint(condition=Q(role__in=["owner", "member"]), name="companymember_role_valid"),
         ]
-        indexes = [models.Index(fields=["role", "is_active"], name="companymember_role_active_idx")]
+        indexes = [
+            models.Index(fields=["role", "is_active"], name="companymember_role_active_idx"),
+            models.Index(fields=["is_active"], name="companymember_active_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company}"
+
+
+class TenancyQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.select_related("company", "zone")
 
 
 class Tenancy(ArchivableModel):
@@ -206,6 +234,7 @@ class Tenancy(ArchivableModel):
     graduated_on = models.DateField(_("graduated on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
+    objects = TenancyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -235,10 +264,34 @@ class Tenancy(ArchivableModel):
             models.Index(fields=["zone", "status"], name="tenancy_zone_status_idx"),
             models.Index(fields=["status"], name="tenancy_status_idx"),
             models.Index(fields=["moved_in_on"], name="tenancy_moved_in_idx"),
+            models.Index(fields=["archived_at"], name="tenancy_archived_at_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.company} · {self.zone} ({self.get_status_display()})"
+
+
+class MouQuerySet(ArchivableQuerySet):
+    def with_delivery(self):
+        """Promised against delivered, summed over the commitments in the same query.
+
+        jobs_* are people, investment_*_krw whole won (actuals not yet reported count as 0);
+        offices_promised / offices_opened count office-opening commitments and those with an actual value.
+        """
+        jobs = Q(commitments__kind=MouCommitment.Kind.JOBS)
+        investment = Q(commitments__kind=MouCommitment.Kind.INVESTMENT)
+        office = Q(commitments__kind=MouCommitment.Kind.OFFICE_OPENING)
+        return self.annotate(
+            jobs_promised=Coalesce(Sum("commitments__promised_value", filter=jobs), 0),
+            jobs_actual=Coalesce(Sum("commitments__actual_value", filter=jobs), 0),
+            investment_promised_krw=Coalesce(Sum("commitments__promised_value", filter=investment), 0),
+            investment_actual_krw=Coalesce(Sum("commitments__actual_value", filter=investment), 0),
+            offices_promised=Count("commitments", filter=office),
+            offices_opened=Count("commitments", filter=office & Q(commitments__actual_value__gte=1)),
+        )
+
+    def for_admin_list(self):
+        return self.select_related("company", "zone").with_delivery()
 
 
 class Mou(ArchivableModel):
@@ -268,6 +321,7 @@ class Mou(ArchivableModel):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    objects = MouQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -292,6 +346,7 @@ class Mou(ArchivableModel):
             models.Index(fields=["zone", "status"], name="mou_zone_status_idx"),
             models.Index(fields=["status"], name="mou_status_idx"),
             models.Index(fields=["signed_on"], name="mou_signed_on_idx"),
+            models.Index(fields=["archived_at"], name="mou_archived_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +355,11 @@ class Mou(ArchivableModel):
     @property
     def party_name(self) -> str:
         return self.company.name_ko if self.company_id else self.counterparty_name
+
+
+class MouCommitmentQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("mou__company", "mou__zone")
 
 
 class MouCommitment(TimeStampedModel):
@@ -330,6 +390,7 @@ class MouCommitment(TimeStampedModel):
     actual_on = models.DateField(_("actual on"), null=True, blank=True)
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
 
+    objects = MouCommitmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -353,6 +414,8 @@ class MouCommitment(TimeStampedModel):
         indexes = [
             models.Index(fields=["kind"], name="moucommitment_kind_idx"),
             models.Index(fields=["due_on"], name="moucommitment_due_idx"),
+            # Commitments still waiting for their actual value: the "pending" and "overdue" lists.
+            models.Index(fields=["due_on"], condition=Q(actual_value__isnull=True), name="moucommitment_open_due_idx"),
         ]
 
     def __str__(self) -> str:

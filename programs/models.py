@@ -3,12 +3,56 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ArchivableModel, TimeStampedModel
+from core.models import ArchivableModel, ArchivableQuerySet, TimeStampedModel
+
+
+def _subquery_total(queryset, group_by: str, aggregate) -> Coalesce:
+    """One correlated aggregate per outer row (SUM, COUNT), 0 when there is nothing to aggregate.
+
+    A subquery per relation keeps two one-to-many relations (a fund's commitments and its
+    investments) from multiplying each other's rows, as joins would.
+    """
+    total = queryset.order_by().values(group_by).annotate(total=aggregate).values("total")
+    return Coalesce(Cast(Subquery(total), BigIntegerField()), Value(0), output_field=BigIntegerField())
+
+
+def _weighted_average_score(scores, group_by: str) -> Subquery:
+    """Weighted average (0-100) of `scores` per `group_by`: each score scaled to its criterion's
+    maximum and weighted by the criterion's weight. NULL when there are no scores."""
+    points = ExpressionWrapper(
+        Cast("score", FloatField()) * Value(100.0) * F("criterion__weight") / NullIf(F("criterion__max_score"), 0),
+        output_field=FloatField(),
+    )
+    average = ExpressionWrapper(
+        Sum(points) / NullIf(Cast(Sum("criterion__weight"), FloatField()), Value(0.0)), output_field=FloatField()
+    )
+    return Subquery(
+        scores.order_by().values(group_by).annotate(average=average).values("average"), output_field=FloatField()
+    )
+
+
+class ProgramQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.select_related("zone").annotate(
+            call_count=Count("calls", filter=Q(calls__archived_at__isnull=True)),
+        )
 
 
 class Program(ArchivableModel):
@@ -29,6 +73,7 @@ class Program(ArchivableModel):
     description = models.TextField(_("description"), blank=True)
     budget_krw = models.BigIntegerField(_("budget (KRW)"), default=0, validators=[MinValueValidator(0)])
 
+    objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -45,10 +90,49 @@ class Program(ArchivableModel):
             ),
             models.CheckConstraint(condition=Q(budget_krw__gte=0), name="program_budget_nonnegative"),
         ]
-        indexes = [models.Index(fields=["kind"], name="program_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="program_kind_idx"),
+            models.Index(fields=["archived_at"], name="program_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_ko
+
+
+class CallQuerySet(ArchivableQuerySet):
+    """Window states: unpublished, upcoming, open (opens_at <= now < closes_at), closed."""
+
+    def unpublished(self):
+        return self.filter(is_published=False)
+
+    def upcoming(self, at=None):
+        return self.filter(is_published=True, opens_at__gt=at or timezone.now())
+
+    def open(self, at=None):
+        at = at or timezone.now()
+        return self.filter(is_published=True, opens_at__lte=at, closes_at__gt=at)
+
+    def closed(self, at=None):
+        return self.filter(is_published=True, closes_at__lte=at or timezone.now())
+
+    def with_competition(self):
+        """Applications received (ever submitted, not archived), awards, and applications per award.
+
+        One join on applications, counted with FILTER; the ratio is NULL while nothing is awarded.
+        """
+        live = Q(applications__archived_at__isnull=True)
+        return self.annotate(
+            application_count=Count("applications", filter=live & Q(applications__submitted_at__isnull=False)),
+            award_count=Count("applications", filter=live & Q(applications__status__in=Application.AWARDED_STATUSES)),
+        ).annotate(
+            competition_ratio=ExpressionWrapper(
+                Cast("application_count", FloatField()) / NullIf(Cast("award_count", FloatField()), Value(0.0)),
+                output_field=FloatField(),
+            )
+        )
+
+    def for_admin_list(self):
+        return self.select_related("program__zone").with_competition()
 
 
 class Call(ArchivableModel):
@@ -76,6 +160,7 @@ class Call(ArchivableModel):
         help_text=_("Weighted average (0-100) an application needs to pass review."),
     )
 
+    objects = CallQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -91,6 +176,7 @@ class Call(ArchivableModel):
             models.Index(fields=["opens_at", "closes_at"], name="call_window_idx"),
             models.Index(fields=["closes_at"], name="call_closes_idx"),
             models.Index(fields=["is_published"], name="call_published_idx"),
+            models.Index(fields=["archived_at"], name="call_archived_idx"),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +185,11 @@ class Call(ArchivableModel):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.is_published and self.opens_at <= at < self.closes_at
+
+
+class RubricCriterionQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("call__program__zone")
 
 
 class RubricCriterion(TimeStampedModel):
@@ -114,6 +205,7 @@ class RubricCriterion(TimeStampedModel):
     max_score = models.PositiveSmallIntegerField(_("maximum score"), default=100)
     pass_score = models.PositiveSmallIntegerField(_("pass score"), null=True, blank=True)
 
+    objects = RubricCriterionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -131,6 +223,22 @@ class RubricCriterion(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name_ko} ({self.weight}%)"
+
+
+class ApplicationQuerySet(ArchivableQuerySet):
+    def with_review_score(self):
+        """`average_score`: weighted average (0-100) over the reviews that count; `review_count`: those reviews."""
+        return self.annotate(
+            average_score=_weighted_average_score(
+                ReviewScore.objects.counted().filter(review__application=OuterRef("pk")), "review__application"
+            ),
+            review_count=_subquery_total(
+                Review.objects.counted().filter(application=OuterRef("pk")), "application", Count("pk")
+            ),
+        )
+
+    def for_admin_list(self):
+        return self.select_related("call__program__zone", "company").with_review_score()
 
 
 class Application(ArchivableModel):
@@ -195,6 +303,7 @@ class Application(ArchivableModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -238,6 +347,7 @@ class Application(ArchivableModel):
             models.Index(fields=["call", "status"], name="application_call_status_idx"),
             models.Index(fields=["status"], name="application_status_idx"),
             models.Index(fields=["submitted_at"], name="application_submitted_idx"),
+            models.Index(fields=["archived_at"], name="application_archived_idx"),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +355,21 @@ class Application(ArchivableModel):
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.status]
+
+
+class ReviewQuerySet(models.QuerySet):
+    def counted(self):
+        """Reviews that count towards an application's score: submitted, no conflict of interest declared."""
+        return self.filter(submitted_at__isnull=False, conflict_of_interest=False)
+
+    def with_score(self):
+        """`weighted_score`: this review's weighted average (0-100), NULL before any score."""
+        return self.annotate(
+            weighted_score=_weighted_average_score(ReviewScore.objects.filter(review=OuterRef("pk")), "review")
+        )
+
+    def for_admin_list(self):
+        return self.select_related("application__call__program__zone", "application__company", "reviewer").with_score()
 
 
 class Review(TimeStampedModel):
@@ -260,6 +385,7 @@ class Review(TimeStampedModel):
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
+    objects = ReviewQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -273,6 +399,17 @@ class Review(TimeStampedModel):
         return f"{self.application} · {self.reviewer}"
 
 
+class ReviewScoreQuerySet(models.QuerySet):
+    def counted(self):
+        """Scores of reviews that count (see ReviewQuerySet.counted)."""
+        return self.filter(review__submitted_at__isnull=False, review__conflict_of_interest=False)
+
+    def for_admin_list(self):
+        return self.select_related(
+            "review__application__call__program__zone", "review__application__company", "review__reviewer", "criterion"
+        )
+
+
 class ReviewScore(TimeStampedModel):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.PROTECT, related_name="scores")
     criterion = models.ForeignKey(
@@ -280,6 +417,7 @@ class ReviewScore(TimeStampedModel):
     )
     score = models.PositiveSmallIntegerField(_("score"))
 
+    objects = ReviewScoreQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -290,6 +428,25 @@ class ReviewScore(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.criterion.name_ko}: {self.score}"
+
+
+class FundQuerySet(ArchivableQuerySet):
+    def with_totals(self):
+        """Committed, invested (archived investments left out), remaining (size - invested), investee companies.
+
+        Each figure is one correlated subquery, so the list is one query whatever its length.
+        """
+        investments = Investment.objects.active().filter(fund=OuterRef("pk"))
+        return self.annotate(
+            committed_krw=_subquery_total(
+                FundCommitment.objects.filter(fund=OuterRef("pk")), "fund", Sum("amount_krw")
+            ),
+            invested_krw=_subquery_total(investments, "fund", Sum("amount_krw")),
+            investee_count=_subquery_total(investments, "fund", Count("company", distinct=True)),
+        ).annotate(remaining_krw=ExpressionWrapper(F("size_krw") - F("invested_krw"), output_field=BigIntegerField()))
+
+    def for_admin_list(self):
+        return self.select_related("zone").with_totals()
 
 
 class Fund(ArchivableModel):
@@ -307,6 +464,7 @@ class Fund(ArchivableModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RAISING)
     purpose = models.TextField(_("purpose"), blank=True)
 
+    objects = FundQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -319,10 +477,18 @@ class Fund(ArchivableModel):
                 condition=Q(status__in=["raising", "investing", "closed"]), name="fund_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="fund_status_idx")]
+        indexes = [
+            models.Index(fields=["status"], name="fund_status_idx"),
+            models.Index(fields=["archived_at"], name="fund_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_ko
+
+
+class FundCommitmentQuerySet(models.QuerySet):
+    def for_admin_list(self):
+        return self.select_related("fund__zone")
 
 
 class FundCommitment(TimeStampedModel):
@@ -333,6 +499,7 @@ class FundCommitment(TimeStampedModel):
     amount_krw = models.BigIntegerField(_("amount (KRW)"), validators=[MinValueValidator(0)])
     committed_on = models.DateField(_("committed on"))
 
+    objects = FundCommitmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -343,6 +510,11 @@ class FundCommitment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.investor_name} → {self.fund}"
+
+
+class InvestmentQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.select_related("fund__zone", "company")
 
 
 class Investment(ArchivableModel):
@@ -371,6 +543,7 @@ class Investment(ArchivableModel):
     invested_on = models.DateField(_("invested on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    objects = InvestmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -389,10 +562,16 @@ class Investment(ArchivableModel):
         indexes = [
             models.Index(fields=["instrument"], name="investment_instrument_idx"),
             models.Index(fields=["invested_on"], name="investment_invested_on_idx"),
+            models.Index(fields=["archived_at"], name="investment_archived_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.fund} → {self.company}"
+
+
+class ComputeAllocationQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.select_related("zone", "company")
 
 
 class ComputeAllocation(ArchivableModel):
@@ -426,6 +605,7 @@ class ComputeAllocation(ArchivableModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
 
+    objects = ComputeAllocationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -444,10 +624,30 @@ class ComputeAllocation(ArchivableModel):
             models.Index(fields=["zone", "status"], name="allocation_zone_status_idx"),
             models.Index(fields=["status"], name="allocation_status_idx"),
             models.Index(fields=["starts_on"], name="allocation_starts_idx"),
+            models.Index(fields=["archived_at"], name="allocation_archived_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.company} · {self.gpu_hours} GPU h"
+
+
+class TrainingProgramQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        """`cohort_count` and `enrolled_count` (see CohortQuerySet.with_counts), active records only."""
+        return self.select_related("zone").annotate(
+            cohort_count=_subquery_total(
+                Cohort.objects.active().filter(training_program=OuterRef("pk")), "training_program", Count("pk")
+            ),
+            enrolled_count=_subquery_total(
+                Enrolment.objects.active().filter(
+                    cohort__training_program=OuterRef("pk"),
+                    cohort__archived_at__isnull=True,
+                    status__in=Enrolment.ENROLLED_STATUSES,
+                ),
+                "cohort__training_program",
+                Count("pk"),
+            ),
+        )
 
 
 class TrainingProgram(ArchivableModel):
@@ -469,6 +669,7 @@ class TrainingProgram(ArchivableModel):
     operator = models.CharField(_("operator"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    objects = TrainingProgramQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -482,10 +683,28 @@ class TrainingProgram(ArchivableModel):
                 name="trainingprogram_track_valid",
             ),
         ]
-        indexes = [models.Index(fields=["track"], name="trainingprogram_track_idx")]
+        indexes = [
+            models.Index(fields=["track"], name="trainingprogram_track_idx"),
+            models.Index(fields=["archived_at"], name="trainingprogram_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_ko
+
+
+class CohortQuerySet(ArchivableQuerySet):
+    def with_counts(self):
+        """Active enrolments: `enrolled_count` (enrolled, completed or employed: holding or having held a
+        place, dropped-out trainees left out), `completed_count` (completed or employed), `employed_count`."""
+        live = Q(enrolments__archived_at__isnull=True)
+        return self.annotate(
+            enrolled_count=Count("enrolments", filter=live & Q(enrolments__status__in=Enrolment.ENROLLED_STATUSES)),
+            completed_count=Count("enrolments", filter=live & Q(enrolments__status__in=Enrolment.COMPLETED_STATUSES)),
+            employed_count=Count("enrolments", filter=live & Q(enrolments__status=Enrolment.Status.EMPLOYED)),
+        )
+
+    def for_admin_list(self):
+        return self.select_related("training_program__zone").with_counts()
 
 
 class Cohort(ArchivableModel):
@@ -497,6 +716,7 @@ class Cohort(ArchivableModel):
     ends_on = models.DateField(_("ends on"))
     capacity = models.PositiveIntegerField(_("capacity"))
 
+    objects = CohortQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -507,7 +727,10 @@ class Cohort(ArchivableModel):
             models.UniqueConstraint(fields=["training_program", "name"], name="cohort_name_unique_per_program"),
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="cohort_period_ordered"),
         ]
-        indexes = [models.Index(fields=["starts_on"], name="cohort_starts_idx")]
+        indexes = [
+            models.Index(fields=["starts_on"], name="cohort_starts_idx"),
+            models.Index(fields=["archived_at"], name="cohort_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.training_program} {self.name}"
@@ -523,6 +746,15 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+class TraineeQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.annotate(
+            enrolment_count=_subquery_total(
+                Enrolment.objects.active().filter(trainee=OuterRef("pk")), "trainee", Count("pk")
+            )
+        )
+
+
 class Trainee(ArchivableModel):
     """A person in training. Personal data: minimum fields, consent recorded, kept only for its retention."""
 
@@ -535,13 +767,17 @@ class Trainee(ArchivableModel):
     retention_until = models.DateField(_("keep personal data until"))
     anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True, editable=False)
 
+    objects = TraineeQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["email", "phone"])
 
     class Meta:
         verbose_name = _("trainee")
         verbose_name_plural = _("trainees")
         ordering = ["id"]
-        indexes = [models.Index(fields=["retention_until"], name="trainee_retention_idx")]
+        indexes = [
+            models.Index(fields=["retention_until"], name="trainee_retention_idx"),
+            models.Index(fields=["archived_at"], name="trainee_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.masked_name
@@ -549,6 +785,11 @@ class Trainee(ArchivableModel):
     @property
     def masked_name(self) -> str:
         return mask_name(self.full_name)
+
+
+class EnrolmentQuerySet(ArchivableQuerySet):
+    def for_admin_list(self):
+        return self.select_related("trainee", "cohort__training_program__zone", "employed_by")
 
 
 class Enrolment(ArchivableModel):
@@ -560,6 +801,9 @@ class Enrolment(ArchivableModel):
         COMPLETED = "completed", _("Completed")
         DROPPED = "dropped", _("Dropped")
         EMPLOYED = "employed", _("Employed")
+
+    ENROLLED_STATUSES = (Status.ENROLLED, Status.COMPLETED, Status.EMPLOYED)
+    COMPLETED_STATUSES = (Status.COMPLETED, Status.EMPLOYED)
 
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrolments")
     trainee = models.ForeignKey(Trainee, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="enrolments")
@@ -587,6 +831,7 @@ class Enrolment(ArchivableModel):
     employed_on = models.DateField(_("employed on"), null=True, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
 
+    objects = EnrolmentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -615,6 +860,7 @@ class Enrolment(ArchivableModel):
         indexes = [
             models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx"),
             models.Index(fields=["status"], name="enrolment_status_idx"),
+            models.Index(fields=["archived_at"], name="enrolment_archived_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,14 +1,87 @@
 """Zones, their plans, regulatory special cases and the grants that let a company use one."""
 
+from django.apps import apps
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ArchivableModel, TimeStampedModel
+from core.models import ArchivableModel, ArchivableQuerySet, TimeStampedModel
+
+
+def _subquery_aggregate(queryset: models.QuerySet, group_by: str, aggregate) -> Coalesce:
+    """One aggregate of `queryset` (filtered on an OuterRef) as a scalar subquery; 0 when it has no rows.
+
+    A subquery per figure keeps a list one query however many figures it shows, and does not multiply
+    rows the way several joined COUNTs would.
+    """
+    values = queryset.order_by().values(group_by).annotate(value=aggregate).values("value")
+    return Coalesce(Subquery(values, output_field=models.BigIntegerField()), 0, output_field=models.BigIntegerField())
+
+
+def _subquery_count(queryset: models.QuerySet, group_by: str) -> Coalesce:
+    return _subquery_aggregate(queryset, group_by, Count("pk"))
+
+
+class ZoneQuerySet(ArchivableQuerySet):
+    def for_admin_list(self) -> "ZoneQuerySet":
+        """Zones with their headline figures: special cases (not archived), resident companies, named operators."""
+        tenancy = apps.get_model("companies", "Tenancy")
+        return self.annotate(
+            special_case_count=_subquery_count(
+                SpecialCase.objects.filter(zone=OuterRef("pk"), archived_at__isnull=True), "zone"
+            ),
+            resident_company_count=_subquery_count(
+                tenancy.objects.filter(zone=OuterRef("pk"), status=tenancy.Status.RESIDENT, archived_at__isnull=True),
+                "zone",
+            ),
+            plan_operator_count=_subquery_count(
+                PlanOperator.objects.filter(zone=OuterRef("pk"), removed_on__isnull=True), "zone"
+            ),
+        )
+
+
+class ProjectAreaQuerySet(models.QuerySet):
+    def for_admin_list(self) -> "ProjectAreaQuerySet":
+        sub_projects = SubProject.objects.filter(project_area=OuterRef("pk"))
+        return self.select_related("zone").annotate(
+            sub_project_count=_subquery_count(sub_projects, "project_area"),
+            sub_project_budget_krw=_subquery_aggregate(sub_projects, "project_area", Sum("budget_krw")),
+        )
+
+
+class SubProjectQuerySet(models.QuerySet):
+    def for_admin_list(self) -> "SubProjectQuerySet":
+        return self.select_related("project_area__zone").annotate(
+            operator_count=_subquery_count(
+                PlanOperator.objects.filter(sub_project=OuterRef("pk"), removed_on__isnull=True), "sub_project"
+            )
+        )
+
+
+class SpecialCaseQuerySet(ArchivableQuerySet):
+    def for_admin_list(self) -> "SpecialCaseQuerySet":
+        return self.select_related("zone").annotate(
+            grant_in_force_count=_subquery_count(
+                ExemptionGrant.objects.filter(
+                    special_case=OuterRef("pk"),
+                    status__in=ExemptionGrant.IN_FORCE_STATUSES,
+                    archived_at__isnull=True,
+                ),
+                "special_case",
+            )
+        )
+
+
+class ExemptionGrantQuerySet(ArchivableQuerySet):
+    def for_admin_list(self) -> "ExemptionGrantQuerySet":
+        return self.select_related("special_case__zone", "company").annotate(
+            incident_count=_subquery_count(ExemptionIncident.objects.filter(grant=OuterRef("pk")), "grant")
+        )
 
 
 class Zone(ArchivableModel):
@@ -31,6 +104,7 @@ class Zone(ArchivableModel):
     budget_krw = models.BigIntegerField(_("budget (KRW)"), default=0, validators=[MinValueValidator(0)])
     description = models.TextField(_("description"), blank=True)
 
+    objects = ZoneQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -48,7 +122,12 @@ class Zone(ArchivableModel):
                 name="zone_ends_after_designation",
             ),
         ]
-        indexes = [models.Index(fields=["kind"], name="zone_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="zone_kind_idx"),
+            models.Index(fields=["region"], name="zone_region_idx"),
+            models.Index(fields=["designated_on"], name="zone_designated_idx"),
+            models.Index(fields=["archived_at"], name="zone_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_ko
@@ -84,7 +163,11 @@ class ZoneStaff(TimeStampedModel):
                 condition=Q(role__in=["administrator", "officer", "reviewer"]), name="zonestaff_role_valid"
             ),
         ]
-        indexes = [models.Index(fields=["user", "is_active"], name="zonestaff_user_active_idx")]
+        indexes = [
+            models.Index(fields=["user", "is_active"], name="zonestaff_user_active_idx"),
+            models.Index(fields=["role"], name="zonestaff_role_idx"),
+            models.Index(fields=["is_active"], name="zonestaff_active_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.zone} ({self.get_role_display()})"
@@ -154,7 +237,10 @@ class ZoneTarget(TimeStampedModel):
             models.UniqueConstraint(fields=["zone", "year", "measure"], name="zonetarget_unique"),
             models.CheckConstraint(condition=Q(value__gte=0), name="zonetarget_value_nonnegative"),
         ]
-        indexes = [models.Index(fields=["year", "measure"], name="zonetarget_year_measure_idx")]
+        indexes = [
+            models.Index(fields=["year", "measure"], name="zonetarget_year_measure_idx"),
+            models.Index(fields=["measure"], name="zonetarget_measure_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone} {self.year} {self.get_measure_display()}"
@@ -170,6 +256,7 @@ class ProjectArea(TimeStampedModel):
     area_m2 = models.PositiveIntegerField(_("area (m²)"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=300, blank=True)
 
+    objects = ProjectAreaQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -195,6 +282,7 @@ class SubProject(TimeStampedModel):
     end_year = models.PositiveSmallIntegerField(_("end year"))
     budget_krw = models.BigIntegerField(_("budget (KRW)"), default=0, validators=[MinValueValidator(0)])
 
+    objects = SubProjectQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -257,7 +345,11 @@ class PlanOperator(TimeStampedModel):
                 name="planoperator_removed_after_named",
             ),
         ]
-        indexes = [models.Index(fields=["zone", "role"], name="planoperator_zone_role_idx")]
+        indexes = [
+            models.Index(fields=["zone", "role"], name="planoperator_zone_role_idx"),
+            models.Index(fields=["role"], name="planoperator_role_idx"),
+            models.Index(fields=["removed_on"], name="planoperator_removed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_name} ({self.get_role_display()})"
@@ -296,7 +388,10 @@ class PlanChange(TimeStampedModel):
                 name="planchange_kind_valid",
             )
         ]
-        indexes = [models.Index(fields=["kind"], name="planchange_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="planchange_kind_idx"),
+            models.Index(fields=["approved_on"], name="planchange_approved_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.zone} {self.approved_on} {self.get_kind_display()}"
@@ -323,6 +418,7 @@ class SpecialCase(ArchivableModel):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
 
+    objects = SpecialCaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -342,7 +438,10 @@ class SpecialCase(ArchivableModel):
                 name="specialcase_validity_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["kind"], name="specialcase_kind_idx")]
+        indexes = [
+            models.Index(fields=["kind"], name="specialcase_kind_idx"),
+            models.Index(fields=["archived_at"], name="specialcase_archived_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.law_name_ko} {self.article}: {self.title_ko}".strip()
@@ -360,6 +459,9 @@ class ExemptionGrant(ArchivableModel):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
         REFUSED = "refused", _("Refused")
+
+    # Grants the company may act on today.
+    IN_FORCE_STATUSES = (Status.GRANTED, Status.ACTIVE, Status.EXTENDED)
 
     special_case = models.ForeignKey(
         SpecialCase, verbose_name=_("special case"), on_delete=models.PROTECT, related_name="grants"
@@ -388,6 +490,7 @@ class ExemptionGrant(ArchivableModel):
     certificate_no = models.CharField(_("certificate number"), max_length=100, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
 
+    objects = ExemptionGrantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -421,6 +524,8 @@ class ExemptionGrant(ArchivableModel):
         indexes = [
             models.Index(fields=["status"], name="exemptiongrant_status_idx"),
             models.Index(fields=["ends_on"], name="exemptiongrant_ends_idx"),
+            models.Index(fields=["starts_on"], name="exemptiongrant_starts_idx"),
+            models.Index(fields=["archived_at"], name="exemptiongrant_archived_idx"),
         ]
 
     def __str__(self) -> str:
@@ -458,7 +563,10 @@ class ExemptionIncident(TimeStampedModel):
                 condition=Q(reported_at__gte=F("occurred_at")), name="incident_reported_after_occurred"
             ),
         ]
-        indexes = [models.Index(fields=["severity"], name="incident_severity_idx")]
+        indexes = [
+            models.Index(fields=["severity"], name="incident_severity_idx"),
+            models.Index(fields=["occurred_at"], name="incident_occurred_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grant} · {self.occurred_at:%Y-%m-%d}"

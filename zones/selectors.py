@@ -1,7 +1,9 @@
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from zones.models import Zone, ZoneStaff
+from zones.models import PlanOperator, Zone, ZoneStaff
 
 
 def zone_ids_for_user(user) -> list[int] | None:
@@ -49,3 +51,19 @@ def zone_list_public() -> QuerySet[Zone]:
         )
         .order_by("designated_on", "name_ko")
     )
+
+
+def plan_operators_in_force(zone: Zone | int, *, on: dt.date | None = None) -> QuerySet[PlanOperator]:
+    """The operators a zone's plan names on a day (today by default): named by then, not yet removed."""
+    on = on or timezone.localdate()
+    return PlanOperator.objects.filter(zone=zone).filter(
+        Q(named_on__isnull=True) | Q(named_on__lte=on),
+        Q(removed_on__isnull=True) | Q(removed_on__gt=on),
+    )
+
+
+def company_is_plan_operator(company, zone: Zone | int, *, on: dt.date | None = None) -> bool:
+    """Only businesses named in the zone plan may use its special cases; a firm merely located there may not."""
+    if company is None or zone is None:
+        return False
+    return plan_operators_in_force(zone, on=on).filter(company=company).exists()

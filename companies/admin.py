@@ -1,0 +1,361 @@
+"""Admin for the company registry, tenancies and MOUs.
+
+Companies, their AI fields and members are a national registry every officer can look up; tenancies,
+MOUs and their commitments belong to a zone and are scoped to the officer's zones. Every changelist takes
+its joins and aggregates from the model's `for_admin_list()`, so its query count does not grow with rows.
+"""
+
+from django.contrib import admin
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.forms import CompanyForm, MouCommitmentForm, MouForm, TenancyForm
+from companies.models import AIField, Company, CompanyMember, Mou, MouCommitment, Tenancy
+from companies.selectors import mou_list, registration_number_digits, registration_number_q, tenancy_list
+from core.admin import ArchivableAdmin, DomainAdmin, DomainInline
+from core.formatting import format_krw
+from programs.models import Application
+from zones.selectors import scope_to_user_zones
+
+RECORD_FIELDSET = (
+    _("Record"),
+    {"fields": ("created_at", "updated_at", "archived_at", "archived_by"), "classes": ("collapse",)},
+)
+
+
+# --- shared behaviour ----------------------------------------------------------
+
+
+class ForAdminListMixin:
+    """Rows come from the model's QuerySet.for_admin_list(), which declares the joins and aggregates."""
+
+    # Declared by for_admin_list(); Django's default would select_related() every non-null FK instead.
+    list_select_related = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_admin_list()
+
+
+class RegistrationNumberSearchMixin:
+    """Search also finds rows by a registration number typed with or without dashes ("220-81-62517")."""
+
+    number_search_paths: tuple[str, ...] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        digits = registration_number_digits(search_term)
+        if digits is None or not self.number_search_paths:
+            return super().get_search_results(request, queryset, search_term)
+        # A term like "220-81" may still be part of a name or title: keep the ordinary matches too.
+        by_text = super().get_search_results(request, self.model._default_manager.all(), search_term)[0]
+        number_match = registration_number_q(digits, self.number_search_paths)
+        return queryset.filter(number_match | Q(pk__in=by_text.values("pk"))), False
+
+
+def _commitment_value(kind: str, value: int | None) -> str | None:
+    if value is None:
+        return None
+    return format_krw(value) if kind == MouCommitment.Kind.INVESTMENT else f"{value:,}"
+
+
+# --- MOU figures, shared by the MOU list and the company's MOU inline ----------------
+
+
+@admin.display(description=_("party"), ordering="company__name_ko")
+def mou_party(mou: Mou) -> str:
+    return mou.party_name
+
+
+@admin.display(description=_("jobs promised / delivered"), ordering="jobs_promised")
+def mou_jobs(mou: Mou) -> str:
+    return f"{mou.jobs_promised:,} / {mou.jobs_actual:,}"
+
+
+@admin.display(description=_("investment promised / delivered"), ordering="investment_promised_krw")
+def mou_investment(mou: Mou) -> str:
+    return f"{format_krw(mou.investment_promised_krw)} / {format_krw(mou.investment_actual_krw)}"
+
+
+@admin.display(description=_("office opened"), boolean=True)
+def mou_office_opened(mou: Mou) -> bool | None:
+    """Yes or no when an office was promised; unknown when none was."""
+    if not mou.offices_promised:
+        return None
+    return mou.offices_opened > 0
+
+
+# --- AI fields -------------------------------------------------------------------
+
+
+@admin.register(AIField)
+class AIFieldAdmin(DomainAdmin):
+    list_display = ("name_ko", "name_en", "code", "company_count")
+    search_fields = ("code", "name_ko", "name_en")
+    prepopulated_fields = {"code": ("name_en",)}
+    fields = ("code", "name_ko", "name_en")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_company_count()
+
+    @admin.display(description=_("companies"), ordering="company_count")
+    def company_count(self, obj: AIField) -> int:
+        return obj.company_count
+
+
+# --- companies -------------------------------------------------------------------
+
+
+class CompanyMemberInline(DomainInline):
+    """The people who act for the company; added from the member admin, role and activity changed here."""
+
+    model = CompanyMember
+    fk_name = "company"
+    fields = ("user", "role", "is_active", "invited_by", "created_at")
+    readonly_fields = ("user", "invited_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "invited_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CompanyTenancyInline(DomainInline):
+    """The company's tenancies in the officer's own zones, read-only: each opens in the tenancy admin."""
+
+    model = Tenancy
+    fields = readonly_fields = ("zone", "status", "building", "space", "moved_in_on", "ended_on")
+    verbose_name_plural = _("tenancies in your zones")
+
+    def get_queryset(self, request):
+        if not self.has_view_or_change_permission(request):
+            return Tenancy.objects.none()
+        return tenancy_list(user=request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CompanyMouInline(DomainInline):
+    """The company's MOUs in the officer's own zones with promised against delivered, read-only."""
+
+    model = Mou
+    fields = readonly_fields = ("title", "zone", "signed_on", "status", mou_jobs, mou_investment, mou_office_opened)
+    verbose_name_plural = _("MOUs in your zones")
+
+    def get_queryset(self, request):
+        if not self.has_view_or_change_permission(request):
+            return Mou.objects.none()
+        return mou_list(user=request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Company)
+class CompanyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+    form = CompanyForm
+    list_display = ("name_ko", "name_en", "brn_column", "size", "fields_column", "headcount", "founded_on")
+    list_filter = ("size", "ai_fields", "sido")
+    search_fields = ("name_ko", "name_en")
+    number_search_paths = ("brn", "corporate_number")
+    date_hierarchy = "founded_on"
+    autocomplete_fields = ("ai_fields",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (CompanyMemberInline, CompanyTenancyInline, CompanyMouInline)
+    fieldsets = (
+        (_("Identity"), {"fields": ("name_ko", "name_en", "brn", "corporate_number", "size", "ai_fields")}),
+        (_("Company"), {"fields": ("founded_on", "headcount", "representative")}),
+        (
+            _("Road-name address"),
+            {"fields": ("sido", "sigungu", "road_name", "building_no", "address_detail", "postcode")},
+        ),
+        (_("Contact"), {"fields": ("phone", "email", "website")}),
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("business registration number"), ordering="brn")
+    def brn_column(self, obj: Company) -> str:
+        return obj.brn_display
+
+    @admin.display(description=_("AI fields"))
+    def fields_column(self, obj: Company) -> str | None:
+        # Reads the prefetched rows: ai_fields.all(), never filter() or order_by() here.
+        return ", ".join(field.name_ko for field in obj.ai_fields.all()) or None
+
+
+@admin.register(CompanyMember)
+class CompanyMemberAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, DomainAdmin):
+    list_display = ("user", "company", "role", "is_active", "invited_by", "created_at")
+    list_filter = ("role", "is_active")
+    search_fields = (
+        "user__username",
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "company__name_ko",
+        "company__name_en",
+    )
+    number_search_paths = ("company__brn",)
+    autocomplete_fields = ("company", "user", "invited_by")
+    fields = ("company", "user", "role", "is_active", "invited_by", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+
+# --- tenancies -------------------------------------------------------------------
+
+
+@admin.register(Tenancy)
+class TenancyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+    zone_path = "zone"
+    form = TenancyForm
+    list_display = ("company", "zone", "status", "space_column", "moved_in_on")
+    list_filter = ("status", ("zone", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("company__name_ko", "company__name_en", "building", "space")
+    number_search_paths = ("company__brn",)
+    date_hierarchy = "moved_in_on"
+    autocomplete_fields = ("company", "zone")
+    # The programs admin is being written alongside: a plain id box until its search is there.
+    raw_id_fields = ("application",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("company", "zone", "status", "application")}),
+        (_("Space"), {"fields": ("building", "space", "area_m2")}),
+        (_("Dates"), {"fields": ("moved_in_on", "graduated_on", "ended_on")}),
+        RECORD_FIELDSET,
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "application":
+            kwargs["queryset"] = scope_to_user_zones(Application.objects.all(), request.user, "call__program__zone")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("building / space"), ordering="building")
+    def space_column(self, obj: Tenancy) -> str | None:
+        return " · ".join(part for part in (obj.building, obj.space) if part) or None
+
+
+# --- MOUs ------------------------------------------------------------------------
+
+
+class MouCommitmentInline(DomainInline):
+    model = MouCommitment
+    form = MouCommitmentForm
+    fields = ("kind", "description", "promised_value", "due_on", "actual_value", "actual_on", "evidence")
+
+
+@admin.register(Mou)
+class MouAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+    zone_path = "zone"
+    form = MouForm
+    list_display = (
+        mou_party,
+        "title",
+        "zone",
+        "signed_on",
+        "status",
+        mou_jobs,
+        mou_investment,
+        mou_office_opened,
+    )
+    list_display_links = (mou_party, "title")
+    list_filter = ("status", ("zone", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "counterparty_name", "company__name_ko", "company__name_en")
+    number_search_paths = ("company__brn",)
+    date_hierarchy = "signed_on"
+    autocomplete_fields = ("company", "zone")
+    readonly_fields = ("delivery", "created_at", "updated_at")
+    inlines = (MouCommitmentInline,)
+    fieldsets = (
+        (None, {"fields": ("zone", "company", "counterparty_name", "title")}),
+        (_("Term"), {"fields": ("signed_on", "ends_on", "status")}),
+        (_("Promised and delivered"), {"fields": ("delivery",)}),
+        (_("Note"), {"fields": ("note",)}),
+        RECORD_FIELDSET,
+    )
+
+    @admin.display(description=_("promised / delivered"))
+    def delivery(self, obj: Mou) -> str:
+        # The change page's object comes from for_admin_list(), annotated; a new MOU has nothing yet.
+        if getattr(obj, "jobs_promised", None) is None:
+            return "-"
+        office = mou_office_opened(obj)
+        office_text = {None: _("none promised"), True: _("opened"), False: _("not opened")}[office]
+        return _("Jobs %(jobs)s · investment %(investment)s · office %(office)s") % {
+            "jobs": mou_jobs(obj),
+            "investment": mou_investment(obj),
+            "office": office_text,
+        }
+
+
+class DeliveryListFilter(admin.SimpleListFilter):
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("Not reported yet")),
+            ("overdue", _("Overdue")),
+            ("full", _("Delivered in full")),
+            ("short", _("Delivered short")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "pending":
+            return queryset.filter(actual_value__isnull=True)
+        if value == "overdue":
+            return queryset.filter(actual_value__isnull=True, due_on__lt=timezone.localdate())
+        if value == "full":
+            return queryset.filter(actual_value__gte=F("promised_value"))
+        if value == "short":
+            return queryset.filter(actual_value__lt=F("promised_value"))
+        return queryset
+
+
+@admin.register(MouCommitment)
+class MouCommitmentAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, DomainAdmin):
+    zone_path = "mou__zone"
+    form = MouCommitmentForm
+    list_display = ("mou", "kind", "promised", "actual", "due_on", "actual_on", "delivered")
+    list_filter = ("kind", DeliveryListFilter, ("mou__zone", admin.RelatedOnlyFieldListFilter))
+    search_fields = (
+        "mou__title",
+        "mou__counterparty_name",
+        "mou__company__name_ko",
+        "mou__company__name_en",
+        "description",
+    )
+    number_search_paths = ("mou__company__brn",)
+    date_hierarchy = "due_on"
+    autocomplete_fields = ("mou",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("mou", "kind", "description")}),
+        (_("Promised"), {"fields": ("promised_value", "due_on")}),
+        (_("Delivered"), {"fields": ("actual_value", "actual_on", "evidence")}),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "mou":
+            kwargs["queryset"] = scope_to_user_zones(Mou.objects.all(), request.user, "zone")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("promised"), ordering="promised_value")
+    def promised(self, obj: MouCommitment) -> str | None:
+        return _commitment_value(obj.kind, obj.promised_value)
+
+    @admin.display(description=_("actual"), ordering="actual_value")
+    def actual(self, obj: MouCommitment) -> str | None:
+        return _commitment_value(obj.kind, obj.actual_value)
+
+    @admin.display(description=_("delivered"), boolean=True)
+    def delivered(self, obj: MouCommitment) -> bool:
+        return obj.is_delivered

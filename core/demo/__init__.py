@@ -1,0 +1,26 @@
+"""Demo data for `manage.py seed_demo`: Seoul's Yangjae AI special zone and the Gwangju AI cluster.
+
+Deterministic (fixed dates and seeded generators; only one Gwangju call's window follows today's date)
+and idempotent (every row is found again by a natural key, so a second run writes nothing new).
+"""
+
+import datetime as dt
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from core.demo import gwangju, people, seoul
+from core.demo.common import Context
+
+
+@transaction.atomic
+def seed(*, password: str, today: dt.date | None = None) -> Context:
+    """Load every demo record; returns the context with the demo logins."""
+    ctx = Context(today=today or timezone.localdate(), password_hash=make_password(password))
+    people.build_ai_fields(ctx)
+    people.build_users(ctx)
+    seoul.build(ctx)
+    gwangju.build(ctx)
+    people.link_zone_staff(ctx)
+    return ctx
