@@ -1,5 +1,6 @@
 # Command-line entry points. The real work lives in scripts/.
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -15,7 +16,8 @@ venv: $(STAMP)
 
 $(STAMP): $(REQUIREMENTS)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+		| { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -19,5 +19,7 @@ log "loading the demo data"
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py ensure_admin
 
-log "serving on http://${HOST:-127.0.0.1}:${PORT:-8000}/ (admin: /admin/); Ctrl-C stops the web server, worker and beat"
+# honcho gives each process its own PORT, so the web server's address travels under other names.
+export WEB_HOST="${HOST:-127.0.0.1}" WEB_PORT="${PORT:-8000}"
+log "serving on http://$WEB_HOST:$WEB_PORT/ (admin: /admin/); Ctrl-C stops the web server, worker and beat"
 exec .venv/bin/honcho start -f Procfile
