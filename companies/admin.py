@@ -6,50 +6,24 @@ its joins and aggregates from the model's `for_admin_list()`, so its query count
 """
 
 from django.contrib import admin
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.forms import CompanyForm, MouCommitmentForm, MouForm, TenancyForm
 from companies.models import AIField, Company, CompanyMember, Mou, MouCommitment, Tenancy
-from companies.selectors import mou_list, registration_number_digits, registration_number_q, tenancy_list
-from core.admin import ArchivableAdmin, DomainAdmin, DomainInline
-from core.formatting import format_krw
-from programs.models import Application
-from zones.selectors import scope_to_user_zones
-
-RECORD_FIELDSET = (
-    _("Record"),
-    {"fields": ("created_at", "updated_at", "archived_at", "archived_by"), "classes": ("collapse",)},
+from companies.selectors import mou_list, tenancy_list
+from core.admin import (
+    ARCHIVED_RECORD_FIELDSET,
+    RECORD_FIELDSET,
+    TIMESTAMPS,
+    ArchivableAdmin,
+    DomainAdmin,
+    DomainInline,
+    ForAdminListMixin,
+    ZoneListFilter,
 )
-
-
-# --- shared behaviour ----------------------------------------------------------
-
-
-class ForAdminListMixin:
-    """Rows come from the model's QuerySet.for_admin_list(), which declares the joins and aggregates."""
-
-    # Declared by for_admin_list(); Django's default would select_related() every non-null FK instead.
-    list_select_related = ()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
-
-class RegistrationNumberSearchMixin:
-    """Search also finds rows by a registration number typed with or without dashes ("220-81-62517")."""
-
-    number_search_paths: tuple[str, ...] = ()
-
-    def get_search_results(self, request, queryset, search_term):
-        digits = registration_number_digits(search_term)
-        if digits is None or not self.number_search_paths:
-            return super().get_search_results(request, queryset, search_term)
-        # A term like "220-81" may still be part of a name or title: keep the ordinary matches too.
-        by_text = super().get_search_results(request, self.model._default_manager.all(), search_term)[0]
-        number_match = registration_number_q(digits, self.number_search_paths)
-        return queryset.filter(number_match | Q(pk__in=by_text.values("pk"))), False
+from core.formatting import format_krw
 
 
 def _commitment_value(kind: str, value: int | None) -> str | None:
@@ -159,7 +133,7 @@ class CompanyMouInline(DomainInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+class CompanyAdmin(ForAdminListMixin, ArchivableAdmin):
     form = CompanyForm
     list_display = ("name_ko", "name_en", "brn_column", "size", "fields_column", "headcount", "founded_on")
     list_filter = ("size", "ai_fields", "sido")
@@ -167,7 +141,7 @@ class CompanyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableA
     number_search_paths = ("brn", "corporate_number")
     date_hierarchy = "founded_on"
     autocomplete_fields = ("ai_fields",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = TIMESTAMPS
     inlines = (CompanyMemberInline, CompanyTenancyInline, CompanyMouInline)
     fieldsets = (
         (_("Identity"), {"fields": ("name_ko", "name_en", "brn", "corporate_number", "size", "ai_fields")}),
@@ -177,7 +151,7 @@ class CompanyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableA
             {"fields": ("sido", "sigungu", "road_name", "building_no", "address_detail", "postcode")},
         ),
         (_("Contact"), {"fields": ("phone", "email", "website")}),
-        RECORD_FIELDSET,
+        ARCHIVED_RECORD_FIELDSET,
     )
 
     @admin.display(description=_("business registration number"), ordering="brn")
@@ -191,7 +165,7 @@ class CompanyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableA
 
 
 @admin.register(CompanyMember)
-class CompanyMemberAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, DomainAdmin):
+class CompanyMemberAdmin(ForAdminListMixin, DomainAdmin):
     list_display = ("user", "company", "role", "is_active", "invited_by", "created_at")
     list_filter = ("role", "is_active")
     search_fields = (
@@ -204,37 +178,32 @@ class CompanyMemberAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, Domai
     )
     number_search_paths = ("company__brn",)
     autocomplete_fields = ("company", "user", "invited_by")
-    fields = ("company", "user", "role", "is_active", "invited_by", "created_at", "updated_at")
-    readonly_fields = ("created_at", "updated_at")
+    fields = ("company", "user", "role", "is_active", "invited_by", *TIMESTAMPS)
+    readonly_fields = TIMESTAMPS
 
 
 # --- tenancies -------------------------------------------------------------------
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+class TenancyAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     form = TenancyForm
     list_display = ("company", "zone", "status", "space_column", "moved_in_on")
-    list_filter = ("status", ("zone", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", ZoneListFilter)
     search_fields = ("company__name_ko", "company__name_en", "building", "space")
     number_search_paths = ("company__brn",)
     date_hierarchy = "moved_in_on"
     autocomplete_fields = ("company", "zone")
     # The programs admin is being written alongside: a plain id box until its search is there.
     raw_id_fields = ("application",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = TIMESTAMPS
     fieldsets = (
         (None, {"fields": ("company", "zone", "status", "application")}),
         (_("Space"), {"fields": ("building", "space", "area_m2")}),
         (_("Dates"), {"fields": ("moved_in_on", "graduated_on", "ended_on")}),
-        RECORD_FIELDSET,
+        ARCHIVED_RECORD_FIELDSET,
     )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "application":
-            kwargs["queryset"] = scope_to_user_zones(Application.objects.all(), request.user, "call__program__zone")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("building / space"), ordering="building")
     def space_column(self, obj: Tenancy) -> str | None:
@@ -251,7 +220,7 @@ class MouCommitmentInline(DomainInline):
 
 
 @admin.register(Mou)
-class MouAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin):
+class MouAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     form = MouForm
     list_display = (
@@ -265,19 +234,19 @@ class MouAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, ArchivableAdmin
         mou_office_opened,
     )
     list_display_links = (mou_party, "title")
-    list_filter = ("status", ("zone", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", ZoneListFilter)
     search_fields = ("title", "counterparty_name", "company__name_ko", "company__name_en")
     number_search_paths = ("company__brn",)
     date_hierarchy = "signed_on"
     autocomplete_fields = ("company", "zone")
-    readonly_fields = ("delivery", "created_at", "updated_at")
+    readonly_fields = ("delivery", *TIMESTAMPS)
     inlines = (MouCommitmentInline,)
     fieldsets = (
         (None, {"fields": ("zone", "company", "counterparty_name", "title")}),
         (_("Term"), {"fields": ("signed_on", "ends_on", "status")}),
         (_("Promised and delivered"), {"fields": ("delivery",)}),
         (_("Note"), {"fields": ("note",)}),
-        RECORD_FIELDSET,
+        ARCHIVED_RECORD_FIELDSET,
     )
 
     @admin.display(description=_("promised / delivered"))
@@ -320,11 +289,11 @@ class DeliveryListFilter(admin.SimpleListFilter):
 
 
 @admin.register(MouCommitment)
-class MouCommitmentAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, DomainAdmin):
+class MouCommitmentAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "mou__zone"
     form = MouCommitmentForm
     list_display = ("mou", "kind", "promised", "actual", "due_on", "actual_on", "delivered")
-    list_filter = ("kind", DeliveryListFilter, ("mou__zone", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", DeliveryListFilter, ZoneListFilter)
     search_fields = (
         "mou__title",
         "mou__counterparty_name",
@@ -335,18 +304,13 @@ class MouCommitmentAdmin(ForAdminListMixin, RegistrationNumberSearchMixin, Domai
     number_search_paths = ("mou__company__brn",)
     date_hierarchy = "due_on"
     autocomplete_fields = ("mou",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = TIMESTAMPS
     fieldsets = (
         (None, {"fields": ("mou", "kind", "description")}),
         (_("Promised"), {"fields": ("promised_value", "due_on")}),
         (_("Delivered"), {"fields": ("actual_value", "actual_on", "evidence")}),
-        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        RECORD_FIELDSET,
     )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "mou":
-            kwargs["queryset"] = scope_to_user_zones(Mou.objects.all(), request.user, "zone")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("promised"), ordering="promised_value")
     def promised(self, obj: MouCommitment) -> str | None:

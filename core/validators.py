@@ -1,8 +1,11 @@
 """Korean identifiers: business registration number (사업자등록번호) and corporate number (법인등록번호)."""
 
 import re
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 _BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
@@ -71,3 +74,24 @@ def format_corporate_number(value: str) -> str:
 def validate_postcode(value: str) -> None:
     if not (value.isdigit() and len(value) == 5):
         raise ValidationError(_("A postcode has 5 digits."), code="postcode")
+
+
+_NUMBER_TERM = re.compile(r"[\d\s-]+")
+_MIN_DIGITS = 3
+
+
+def registration_number_digits(term: str) -> str | None:
+    """The digits of a search term typed as a registration number ("220-81-62517", "2208162517", "220-81").
+
+    None when the term has anything but digits, dashes and spaces, or fewer than three digits.
+    """
+    term = (term or "").strip()
+    if not _NUMBER_TERM.fullmatch(term):
+        return None
+    digits = normalize_digits(term)
+    return digits if len(digits) >= _MIN_DIGITS else None
+
+
+def registration_number_q(digits: str, paths: tuple[str, ...]) -> Q:
+    """Rows whose number at any of `paths` ("brn", "company__brn", ...) starts with `digits`."""
+    return reduce(or_, (Q(**{f"{path}__startswith": digits}) for path in paths))

@@ -5,18 +5,22 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin, DomainAdmin
-from core.formatting import format_krw
-from programs.admin.base import (
+from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
     RECORD_FIELDSET,
     TIMESTAMPS,
-    ProgramsAdminMixin,
-    ProgramsInline,
+    ArchivableAdmin,
+    DomainAdmin,
+    DomainInline,
+    ForAdminListMixin,
     ZoneListFilter,
-    format_score,
 )
+from core.formatting import format_krw
 from programs.models import Application, Review, ReviewScore
+
+
+def format_score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 class ReviewSubmittedFilter(admin.SimpleListFilter):
@@ -45,7 +49,7 @@ class ReviewInlineForm(forms.ModelForm):
             self.fields["reviewer"].disabled = True
 
 
-class ReviewInline(ProgramsInline):
+class ReviewInline(DomainInline):
     """Read-mostly: reviewers write their scores and comments themselves."""
 
     model = Review
@@ -64,7 +68,7 @@ class ReviewInline(ProgramsInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "call__program__zone"
     list_display = (
         "company",
@@ -80,6 +84,7 @@ class ApplicationAdmin(ProgramsAdminMixin, ArchivableAdmin):
     list_filter = (ZoneListFilter, "status", "call__program__kind")
     search_fields = ("title", "company__name_ko", "company__name_en", "=company__brn", "call__title_ko", "call__code")
     search_help_text = _("Title, company name or business number (123-45-67890), call title or code.")
+    number_search_paths = ("company__brn",)
     autocomplete_fields = ("call", "company", "special_case", "cohort")
     date_hierarchy = "submitted_at"
     # Status changes go through the workflow's services; here they are only shown.
@@ -111,9 +116,6 @@ class ApplicationAdmin(ProgramsAdminMixin, ArchivableAdmin):
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (ReviewInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def zone(self, obj: Application):
@@ -168,7 +170,7 @@ class ReviewScoreForm(forms.ModelForm):
         return cleaned_data
 
 
-class ReviewScoreInline(ProgramsInline):
+class ReviewScoreInline(DomainInline):
     model = ReviewScore
     zone_path = "review__application__call__program__zone"
     form = ReviewScoreForm
@@ -193,7 +195,7 @@ class ReviewScoreInline(ProgramsInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ProgramsAdminMixin, DomainAdmin):
+class ReviewAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "application__call__program__zone"
     list_display = ("application", "call", "reviewer", "submitted_at", "conflict_of_interest", "weighted_score")
     list_filter = (ZoneListFilter, ReviewSubmittedFilter)
@@ -214,9 +216,6 @@ class ReviewAdmin(ProgramsAdminMixin, DomainAdmin):
     )
     inlines = (ReviewScoreInline,)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("call"), ordering="application__call__title_ko")
     def call(self, obj: Review):
         return obj.application.call
@@ -227,7 +226,7 @@ class ReviewAdmin(ProgramsAdminMixin, DomainAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(ProgramsAdminMixin, DomainAdmin):
+class ReviewScoreAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "review__application__call__program__zone"
     form = ReviewScoreForm
     list_display = ("application", "reviewer", "criterion", "score", "maximum")
@@ -241,9 +240,6 @@ class ReviewScoreAdmin(ProgramsAdminMixin, DomainAdmin):
     autocomplete_fields = ("review", "criterion")
     readonly_fields = TIMESTAMPS
     fieldsets = ((None, {"fields": ("review", "criterion", "score")}), RECORD_FIELDSET)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("application"), ordering="review__application__title")
     def application(self, obj: ReviewScore):

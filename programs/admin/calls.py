@@ -8,16 +8,17 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin, DomainAdmin
-from core.formatting import format_krw
-from programs.admin.base import (
+from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
     RECORD_FIELDSET,
     TIMESTAMPS,
-    ProgramsAdminMixin,
-    ProgramsInline,
+    ArchivableAdmin,
+    DomainAdmin,
+    DomainInline,
+    ForAdminListMixin,
     ZoneListFilter,
 )
+from core.formatting import format_krw
 from programs.models import Call, Program, RubricCriterion
 
 RUBRIC_TOTAL = 100
@@ -55,7 +56,7 @@ class CallStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Program)
-class ProgramAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class ProgramAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     list_display = ("name_ko", "code", "zone", "kind", "budget", "call_count")
     list_filter = (ZoneListFilter, "kind")
@@ -66,9 +67,6 @@ class ProgramAdmin(ProgramsAdminMixin, ArchivableAdmin):
         (None, {"fields": ("zone", "code", "name_ko", "name_en", "kind", "description", "budget_krw")}),
         ARCHIVED_RECORD_FIELDSET,
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("budget"), ordering="budget_krw")
     def budget(self, obj: Program) -> str:
@@ -99,7 +97,7 @@ class RubricCriterionFormSet(BaseInlineFormSet):
             raise rubric_total_error(sum(weights))
 
 
-class RubricCriterionInline(ProgramsInline):
+class RubricCriterionInline(DomainInline):
     model = RubricCriterion
     zone_path = "call__program__zone"
     formset = RubricCriterionFormSet
@@ -108,7 +106,7 @@ class RubricCriterionInline(ProgramsInline):
 
 
 @admin.register(Call)
-class CallAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class CallAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "program__zone"
     list_display = (
         "title_ko",
@@ -133,9 +131,6 @@ class CallAdmin(ProgramsAdminMixin, ArchivableAdmin):
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (RubricCriterionInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="program__zone__name_ko")
     def zone(self, obj: Call):
@@ -194,7 +189,7 @@ class RubricCriterionAdminForm(forms.ModelForm):
 
 
 @admin.register(RubricCriterion)
-class RubricCriterionAdmin(ProgramsAdminMixin, DomainAdmin):
+class RubricCriterionAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "call__program__zone"
     form = RubricCriterionAdminForm
     list_display = ("name_ko", "call", "zone", "order", "weight", "max_score", "pass_score")
@@ -206,9 +201,6 @@ class RubricCriterionAdmin(ProgramsAdminMixin, DomainAdmin):
         (None, {"fields": ("call", "order", "name_ko", "name_en", "weight", "max_score", "pass_score")}),
         RECORD_FIELDSET,
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def zone(self, obj: RubricCriterion):

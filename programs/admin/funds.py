@@ -3,26 +3,27 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin, DomainAdmin
-from core.formatting import format_krw
-from programs.admin.base import (
+from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
     RECORD_FIELDSET,
     TIMESTAMPS,
-    ProgramsAdminMixin,
-    ProgramsInline,
+    ArchivableAdmin,
+    DomainAdmin,
+    DomainInline,
+    ForAdminListMixin,
     ZoneListFilter,
 )
+from core.formatting import format_krw
 from programs.models import ComputeAllocation, Fund, FundCommitment, Investment
 
 
-class FundCommitmentInline(ProgramsInline):
+class FundCommitmentInline(DomainInline):
     model = FundCommitment
     zone_path = "fund__zone"
     fields = ("investor_name", "amount_krw", "committed_on")
 
 
-class InvestmentInline(ProgramsInline):
+class InvestmentInline(DomainInline):
     model = Investment
     zone_path = "fund__zone"
     fields = ("company", "instrument", "amount_krw", "invested_on", "application", "note", "archived_at")
@@ -34,7 +35,7 @@ class InvestmentInline(ProgramsInline):
 
 
 @admin.register(Fund)
-class FundAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class FundAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     list_display = (
         "name_ko",
@@ -58,9 +59,6 @@ class FundAdmin(ProgramsAdminMixin, ArchivableAdmin):
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (FundCommitmentInline, InvestmentInline)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     # The totals come from with_totals(); an unsaved fund (the add page) has none yet.
 
@@ -86,7 +84,7 @@ class FundAdmin(ProgramsAdminMixin, ArchivableAdmin):
 
 
 @admin.register(FundCommitment)
-class FundCommitmentAdmin(ProgramsAdminMixin, DomainAdmin):
+class FundCommitmentAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "fund__zone"
     list_display = ("investor_name", "fund", "zone", "amount", "committed_on")
     list_filter = (ZoneListFilter,)
@@ -94,9 +92,6 @@ class FundCommitmentAdmin(ProgramsAdminMixin, DomainAdmin):
     autocomplete_fields = ("fund",)
     readonly_fields = TIMESTAMPS
     fieldsets = ((None, {"fields": ("fund", "investor_name", "amount_krw", "committed_on")}), RECORD_FIELDSET)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="fund__zone__name_ko")
     def zone(self, obj: FundCommitment):
@@ -108,11 +103,12 @@ class FundCommitmentAdmin(ProgramsAdminMixin, DomainAdmin):
 
 
 @admin.register(Investment)
-class InvestmentAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class InvestmentAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "fund__zone"
     list_display = ("company", "fund", "zone", "instrument", "amount", "invested_on")
     list_filter = (ZoneListFilter, "instrument")
     search_fields = ("company__name_ko", "company__name_en", "=company__brn", "fund__name_ko", "note")
+    number_search_paths = ("company__brn",)
     autocomplete_fields = ("fund", "company", "application")
     date_hierarchy = "invested_on"
     readonly_fields = TIMESTAMPS
@@ -121,9 +117,6 @@ class InvestmentAdmin(ProgramsAdminMixin, ArchivableAdmin):
         (_("Investment"), {"fields": ("instrument", "amount_krw", "invested_on", "note")}),
         ARCHIVED_RECORD_FIELDSET,
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="fund__zone__name_ko")
     def zone(self, obj: Investment):
@@ -135,11 +128,12 @@ class InvestmentAdmin(ProgramsAdminMixin, ArchivableAdmin):
 
 
 @admin.register(ComputeAllocation)
-class ComputeAllocationAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class ComputeAllocationAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     list_display = ("company", "zone", "resource", "status", "gpu_hours", "ai_tasks", "value", "period")
     list_filter = (ZoneListFilter, "status")
     search_fields = ("company__name_ko", "company__name_en", "=company__brn", "resource")
+    number_search_paths = ("company__brn",)
     autocomplete_fields = ("zone", "company", "application")
     date_hierarchy = "starts_on"
     readonly_fields = TIMESTAMPS
@@ -148,9 +142,6 @@ class ComputeAllocationAdmin(ProgramsAdminMixin, ArchivableAdmin):
         (_("Compute"), {"fields": ("resource", "gpu_hours", "ai_tasks", "value_krw", "starts_on", "ends_on")}),
         ARCHIVED_RECORD_FIELDSET,
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("value"), ordering="value_krw")
     def value(self, obj: ComputeAllocation) -> str:

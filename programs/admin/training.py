@@ -4,8 +4,14 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin
-from programs.admin.base import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ProgramsAdminMixin, ProgramsInline, ZoneListFilter
+from core.admin import (
+    ARCHIVED_RECORD_FIELDSET,
+    TIMESTAMPS,
+    ArchivableAdmin,
+    DomainInline,
+    ForAdminListMixin,
+    ZoneListFilter,
+)
 from programs.models import Cohort, Enrolment, Trainee, TrainingProgram
 from programs.selectors import trainee_list
 
@@ -38,14 +44,14 @@ class RetentionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CohortInline(ProgramsInline):
+class CohortInline(DomainInline):
     model = Cohort
     zone_path = "training_program__zone"
     fields = ("name", "starts_on", "ends_on", "capacity")
 
 
 @admin.register(TrainingProgram)
-class TrainingProgramAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class TrainingProgramAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     list_display = (
         "name_ko",
@@ -68,9 +74,6 @@ class TrainingProgramAdmin(ProgramsAdminMixin, ArchivableAdmin):
     )
     inlines = (CohortInline,)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("cohorts"), ordering="cohort_count")
     def cohort_count(self, obj: TrainingProgram) -> int:
         return obj.cohort_count
@@ -80,7 +83,7 @@ class TrainingProgramAdmin(ProgramsAdminMixin, ArchivableAdmin):
         return obj.enrolled_count
 
 
-class CohortEnrolmentInline(ProgramsInline):
+class CohortEnrolmentInline(DomainInline):
     model = Enrolment
     fk_name = "cohort"
     zone_path = "cohort__training_program__zone"
@@ -92,7 +95,7 @@ class CohortEnrolmentInline(ProgramsInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class CohortAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "training_program__zone"
     list_display = (
         "name",
@@ -116,9 +119,6 @@ class CohortAdmin(ProgramsAdminMixin, ArchivableAdmin):
     )
     inlines = (CohortEnrolmentInline,)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("zone"), ordering="training_program__zone__name_ko")
     def zone(self, obj: Cohort):
         return obj.training_program.zone
@@ -136,7 +136,7 @@ class CohortAdmin(ProgramsAdminMixin, ArchivableAdmin):
         return obj.employed_count
 
 
-class TraineeEnrolmentInline(ProgramsInline):
+class TraineeEnrolmentInline(DomainInline):
     """A trainee's enrolments in the user's zones; a new trainee is enrolled here, which brings them into scope."""
 
     model = Enrolment
@@ -150,7 +150,7 @@ class TraineeEnrolmentInline(ProgramsInline):
 
 
 @admin.register(Trainee)
-class TraineeAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class TraineeAdmin(ForAdminListMixin, ArchivableAdmin):
     """Personal data: lists show the masked name and never contact details; the change page shows all."""
 
     zone_path = None  # a trainee has no zone of their own: see get_queryset
@@ -170,7 +170,7 @@ class TraineeAdmin(ProgramsAdminMixin, ArchivableAdmin):
     inlines = (TraineeEnrolmentInline,)
 
     def get_queryset(self, request):
-        return trainee_list(user=request.user, queryset=super().get_queryset(request)).for_admin_list()
+        return trainee_list(user=request.user, queryset=super().get_queryset(request))
 
     @admin.display(description=_("name"), ordering="full_name")
     def masked_name(self, obj: Trainee) -> str:
@@ -186,7 +186,7 @@ class TraineeAdmin(ProgramsAdminMixin, ArchivableAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ProgramsAdminMixin, ArchivableAdmin):
+class EnrolmentAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "cohort__training_program__zone"
     list_display = ("trainee_name", "cohort", "zone", "status", "enrolled_on", "completed_on", "employer")
     list_filter = (ZoneListFilter, "status", "cohort__training_program__track")
@@ -206,9 +206,6 @@ class EnrolmentAdmin(ProgramsAdminMixin, ArchivableAdmin):
         (_("Employment"), {"fields": ("employed_by", "employer_name", "employed_on", "job_title")}),
         ARCHIVED_RECORD_FIELDSET,
     )
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("trainee"), ordering="trainee__full_name")
     def trainee_name(self, obj: Enrolment) -> str:

@@ -38,20 +38,20 @@ def make_companymember():
 
 def make_tenancy():
     tenancy = factories.TenancyFactory(building="서울AI허브", space="501호")
-    return tenancy, "AI허브", f"status__exact=resident&zone__id__exact={tenancy.zone_id}&moved_in_on__year=2024"
+    return tenancy, "AI허브", f"status__exact=resident&zone={tenancy.zone_id}&moved_in_on__year=2024"
 
 
 def make_mou():
     mou = factories.MouFactory(title="데이터센터 투자 협약")
     factories.MouCommitmentFactory(mou=mou, kind=MouCommitment.Kind.JOBS, promised_value=30)
-    return mou, "데이터센터", f"status__exact=signed&zone__id__exact={mou.zone_id}&signed_on__year=2023"
+    return mou, "데이터센터", f"status__exact=signed&zone={mou.zone_id}&signed_on__year=2023"
 
 
 def make_moucommitment():
     commitment = factories.MouCommitmentFactory(
         kind=MouCommitment.Kind.INVESTMENT, promised_value=5_000_000_000, description="본사 이전 투자"
     )
-    query = f"kind__exact=investment&delivery=pending&mou__zone__id__exact={commitment.mou.zone_id}"
+    query = f"kind__exact=investment&delivery=pending&zone={commitment.mou.zone_id}"
     return commitment, "본사 이전", query
 
 

@@ -75,6 +75,17 @@ def test_zone_officer_cannot_open_another_zones_record_by_id(officer_client, two
     assert own.status_code == 200
 
 
+def test_zone_officer_cannot_read_another_zones_mou_history(officer_client, two_zones):
+    theirs, mine = two_zones["mou_b"], two_zones["mou_a"]
+    version = theirs.history.latest().history_id
+
+    assert officer_client.get(reverse("admin:companies_mou_history", args=[theirs.pk])).status_code == 404
+    assert (
+        officer_client.get(reverse("admin:companies_mou_simple_history", args=[theirs.pk, version])).status_code == 404
+    )
+    assert officer_client.get(reverse("admin:companies_mou_history", args=[mine.pk])).status_code == 200
+
+
 def test_company_page_shows_an_officer_only_their_zones_tenancies_and_mous(officer_client, two_zones):
     response = officer_client.get(reverse("admin:companies_company_change", args=[two_zones["company"].pk]))
 

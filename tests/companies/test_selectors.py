@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from companies.models import Mou, MouCommitment
-from companies.selectors import mou_list, registration_number_digits, tenancy_list
+from companies.selectors import mou_list, tenancy_list
+from core.validators import registration_number_digits
 from tests import factories
 
 JOBS = MouCommitment.Kind.JOBS

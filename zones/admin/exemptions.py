@@ -4,16 +4,9 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin, DomainAdmin
+from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
-from zones.admin.base import (
-    ARCHIVED_RECORD_FIELDSET,
-    SHORT_TEXTAREA,
-    TIMESTAMPS,
-    ZoneInline,
-    ZoneRecordsMixin,
-    company_brn,
-)
+from zones.admin.base import SHORT_TEXTAREA, ZoneInline, company_brn
 from zones.admin.forms import ExemptionGrantAdminForm
 from zones.models import ExemptionGrant, ExemptionIncident, SpecialCase, Zone
 
@@ -25,7 +18,7 @@ class ExemptionIncidentInline(ZoneInline):
 
 
 @admin.register(SpecialCase)
-class SpecialCaseAdmin(ZoneRecordsMixin, ArchivableAdmin):
+class SpecialCaseAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "zone"
     list_display = (
         "code",
@@ -52,9 +45,6 @@ class SpecialCaseAdmin(ZoneRecordsMixin, ArchivableAdmin):
         ARCHIVED_RECORD_FIELDSET,
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("law and article"), ordering="law_name_ko")
     def law_and_article(self, obj: SpecialCase) -> str:
         return f"{obj.law_name_ko} {obj.article}".strip()
@@ -65,7 +55,7 @@ class SpecialCaseAdmin(ZoneRecordsMixin, ArchivableAdmin):
 
 
 @admin.register(ExemptionGrant)
-class ExemptionGrantAdmin(ZoneRecordsMixin, ArchivableAdmin):
+class ExemptionGrantAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "special_case__zone"
     form = ExemptionGrantAdminForm
     list_display = (
@@ -91,6 +81,7 @@ class ExemptionGrantAdmin(ZoneRecordsMixin, ArchivableAdmin):
         "certificate_no",
         "insurance_policy_no",
     )
+    number_search_paths = ("company__brn",)
     date_hierarchy = "starts_on"
     autocomplete_fields = ("special_case", "company")
     raw_id_fields = ("application",)
@@ -103,9 +94,6 @@ class ExemptionGrantAdmin(ZoneRecordsMixin, ArchivableAdmin):
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (ExemptionIncidentInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("business registration number"), ordering="company__brn")
     def company_brn(self, obj: ExemptionGrant) -> str:
@@ -129,7 +117,7 @@ class ExemptionGrantAdmin(ZoneRecordsMixin, ArchivableAdmin):
 
 
 @admin.register(ExemptionIncident)
-class ExemptionIncidentAdmin(ZoneRecordsMixin, DomainAdmin):
+class ExemptionIncidentAdmin(DomainAdmin):
     zone_path = "grant__special_case__zone"
     list_display = (
         "occurred_at",
@@ -149,6 +137,7 @@ class ExemptionIncidentAdmin(ZoneRecordsMixin, DomainAdmin):
         "grant__company__brn",
         "grant__special_case__title_ko",
     )
+    number_search_paths = ("grant__company__brn",)
     date_hierarchy = "occurred_at"
     autocomplete_fields = ("grant",)
     fields = ("grant", "occurred_at", "reported_at", "severity", "description", "action_taken", *TIMESTAMPS)

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import DomainAdmin
+from core.admin import TIMESTAMPS, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
-from zones.admin.base import TIMESTAMPS, ZoneInline, ZoneRecordsMixin, company_brn
+from zones.admin.base import ZoneInline, company_brn
 from zones.admin.forms import PlanOperatorAdminForm, SubProjectOperatorFormSet
 from zones.models import PlanChange, PlanOperator, ProjectArea, SubProject, Zone
 
@@ -55,7 +55,7 @@ class PlanOperatorInline(ZoneInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(ZoneRecordsMixin, DomainAdmin):
+class ProjectAreaAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "zone"
     list_display = ("code", "name_ko", "zone", "area_m2", "location", "sub_project_count", "sub_project_budget")
     list_select_related = ("zone",)
@@ -65,9 +65,6 @@ class ProjectAreaAdmin(ZoneRecordsMixin, DomainAdmin):
     fields = ("zone", "code", "name_ko", "name_en", "area_m2", "location", *TIMESTAMPS)
     readonly_fields = TIMESTAMPS
     inlines = (SubProjectInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("sub-projects"), ordering="sub_project_count")
     def sub_project_count(self, obj: ProjectArea) -> int:
@@ -79,7 +76,7 @@ class ProjectAreaAdmin(ZoneRecordsMixin, DomainAdmin):
 
 
 @admin.register(SubProject)
-class SubProjectAdmin(ZoneRecordsMixin, DomainAdmin):
+class SubProjectAdmin(ForAdminListMixin, DomainAdmin):
     zone_path = "project_area__zone"
     list_display = ("code", "name_ko", "project_area", "zone", "years", "budget", "operator_count")
     list_select_related = ("project_area__zone",)
@@ -89,9 +86,6 @@ class SubProjectAdmin(ZoneRecordsMixin, DomainAdmin):
     fields = ("project_area", "code", "name_ko", "name_en", "start_year", "end_year", "budget_krw", *TIMESTAMPS)
     readonly_fields = TIMESTAMPS
     inlines = (PlanOperatorInline,)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
 
     @admin.display(description=_("zone"), ordering="project_area__zone__name_ko")
     def zone(self, obj: SubProject) -> Zone:
@@ -111,7 +105,7 @@ class SubProjectAdmin(ZoneRecordsMixin, DomainAdmin):
 
 
 @admin.register(PlanOperator)
-class PlanOperatorAdmin(ZoneRecordsMixin, DomainAdmin):
+class PlanOperatorAdmin(DomainAdmin):
     zone_path = "zone"
     form = PlanOperatorAdminForm
     list_display = (
@@ -133,6 +127,7 @@ class PlanOperatorAdmin(ZoneRecordsMixin, DomainAdmin):
         "company__brn",
         "sub_project__name_ko",
     )
+    number_search_paths = ("company__brn",)
     autocomplete_fields = ("zone", "sub_project", "company")
     fields = (
         "zone",
@@ -157,7 +152,7 @@ class PlanOperatorAdmin(ZoneRecordsMixin, DomainAdmin):
 
 
 @admin.register(PlanChange)
-class PlanChangeAdmin(ZoneRecordsMixin, DomainAdmin):
+class PlanChangeAdmin(DomainAdmin):
     zone_path = "zone"
     list_display = ("approved_on", "zone", "kind", "approved_by", "short_summary", "reference")
     list_select_related = ("zone",)

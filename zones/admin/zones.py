@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ArchivableAdmin, DomainAdmin
+from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
-from zones.admin.base import ARCHIVED_RECORD_FIELDSET, SHORT_TEXTAREA, TIMESTAMPS, ZoneInline, ZoneRecordsMixin
+from zones.admin.base import SHORT_TEXTAREA, ZoneInline
 from zones.models import PlanChange, ProjectArea, SpecialCase, Zone, ZonePartner, ZoneStaff, ZoneTarget
 
 
@@ -56,7 +56,7 @@ class SpecialCaseInline(ZoneInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ZoneRecordsMixin, ArchivableAdmin):
+class ZoneAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "pk"
     list_display = (
         "name_ko",
@@ -90,9 +90,6 @@ class ZoneAdmin(ZoneRecordsMixin, ArchivableAdmin):
         SpecialCaseInline,
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_admin_list()
-
     @admin.display(description=_("budget"), ordering="budget_krw")
     def budget(self, obj: Zone) -> str:
         return format_krw(obj.budget_krw)
@@ -111,7 +108,7 @@ class ZoneAdmin(ZoneRecordsMixin, ArchivableAdmin):
 
 
 @admin.register(ZoneStaff)
-class ZoneStaffAdmin(ZoneRecordsMixin, DomainAdmin):
+class ZoneStaffAdmin(DomainAdmin):
     zone_path = "zone"
     list_display = ("user", "user_email", "zone", "role", "is_active", "created_at")
     list_select_related = ("user", "zone")
@@ -127,7 +124,7 @@ class ZoneStaffAdmin(ZoneRecordsMixin, DomainAdmin):
 
 
 @admin.register(ZonePartner)
-class ZonePartnerAdmin(ZoneRecordsMixin, DomainAdmin):
+class ZonePartnerAdmin(DomainAdmin):
     zone_path = "zone"
     list_display = ("name_ko", "name_en", "zone", "role", "note")
     list_select_related = ("zone",)
@@ -139,7 +136,7 @@ class ZonePartnerAdmin(ZoneRecordsMixin, DomainAdmin):
 
 
 @admin.register(ZoneTarget)
-class ZoneTargetAdmin(ZoneRecordsMixin, DomainAdmin):
+class ZoneTargetAdmin(DomainAdmin):
     zone_path = "zone"
     list_display = ("zone", "year", "measure", "target", "note")
     list_select_related = ("zone",)
