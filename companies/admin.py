@@ -1,17 +1,33 @@
-"""Admin for the company registry, tenancies and MOUs.
+"""Admin for the company registry, tenancies and MOUs, and for what companies file from the portal.
 
 Companies, their AI fields and members are a national registry every officer can look up; tenancies,
 MOUs and their commitments belong to a zone and are scoped to the officer's zones. Every changelist takes
 its joins and aggregates from the model's `for_admin_list()`, so its query count does not grow with rows.
+Claims, invitations and self-reports are written by the portal: here the office reads them and decides
+through actions that call the services.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import F
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from companies import services
 from companies.forms import CompanyForm, MouCommitmentForm, MouForm, TenancyForm
-from companies.models import AIField, Company, CompanyMember, Mou, MouCommitment, Tenancy
+from companies.models import (
+    AIField,
+    Company,
+    CompanyClaim,
+    CompanyInvitation,
+    CompanyMember,
+    Mou,
+    MouCommitment,
+    SelfReport,
+    Tenancy,
+)
 from companies.selectors import mou_list, tenancy_list
 from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
@@ -23,6 +39,7 @@ from core.admin import (
     ForAdminListMixin,
     ZoneListFilter,
 )
+from core.exceptions import ApplicationError
 from core.formatting import format_krw
 
 
@@ -323,3 +340,237 @@ class MouCommitmentAdmin(ForAdminListMixin, DomainAdmin):
     @admin.display(description=_("delivered"), boolean=True)
     def delivered(self, obj: MouCommitment) -> bool:
         return obj.is_delivered
+
+
+# --- what companies file from the portal ---------------------------------------------
+
+
+class ReadOnlyRecordMixin:
+    """Records the portal writes: the office looks at them and acts through the list's actions only."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Without an object this is the list, whose actions need the change permission.
+        return obj is None and super().has_change_permission(request)
+
+
+@admin.register(CompanyClaim)
+class CompanyClaimAdmin(DomainAdmin):
+    """Users claiming a registered company that has no owner yet; the office approves or refuses."""
+
+    list_display = ("company", "brn_column", "user", "user_email", "position", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    list_select_related = ("company", "user", "decided_by")
+    search_fields = ("company__name_ko", "company__name_en", "user__email", "position")
+    number_search_paths = ("company__brn",)
+    date_hierarchy = "created_at"
+    actions = ["approve_claims", "refuse_claims"]
+    fields = (
+        "company",
+        "user",
+        "position",
+        "message",
+        "status",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+        *TIMESTAMPS,
+    )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # The office may write its note before deciding; the decision itself is an action.
+        readonly = [name for name in self.fields if name != "decision_note"]
+        if obj is not None and obj.status != CompanyClaim.Status.PENDING:
+            readonly.append("decision_note")
+        return readonly
+
+    @admin.display(description=_("business registration number"), ordering="company__brn")
+    def brn_column(self, obj: CompanyClaim) -> str:
+        return obj.company.brn_display
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def user_email(self, obj: CompanyClaim) -> str:
+        return obj.user.email
+
+    @admin.action(description=_("Approve claim: make the user the company's owner"), permissions=["change"])
+    def approve_claims(self, request, queryset) -> None:
+        done = 0
+        for claim in queryset:
+            try:
+                services.company_claim_approve(claim=claim, acting_user=request.user, note=claim.decision_note)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext("%(n)d claim approved.", "%(n)d claims approved.", done) % {"n": done})
+
+    @admin.action(description=_("Refuse claim"), permissions=["change"])
+    def refuse_claims(self, request, queryset) -> None:
+        done = 0
+        for claim in queryset:
+            try:
+                services.company_claim_refuse(claim=claim, acting_user=request.user, note=claim.decision_note)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, ngettext("%(n)d claim refused.", "%(n)d claims refused.", done) % {"n": done})
+
+
+@admin.register(CompanyInvitation)
+class CompanyInvitationAdmin(ReadOnlyRecordMixin, DomainAdmin):
+    """Invitations owners sent from the portal, to look up when someone says the link does not work."""
+
+    list_display = ("email", "company", "role", "invited_by", "created_at", "expires_at", "state")
+    list_filter = ("role",)
+    list_select_related = ("company", "invited_by")
+    search_fields = ("email", "company__name_ko", "company__name_en")
+    number_search_paths = ("company__brn",)
+    date_hierarchy = "created_at"
+    fields = readonly_fields = (
+        "company",
+        "email",
+        "role",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+        *TIMESTAMPS,
+    )
+
+    @admin.display(description=_("state"))
+    def state(self, obj: CompanyInvitation) -> str:
+        if obj.accepted_at:
+            return _("Accepted")
+        if obj.revoked_at:
+            return _("Withdrawn")
+        if obj.expires_at <= timezone.now():
+            return _("Expired")
+        return _("Waiting for an answer")
+
+
+@admin.register(SelfReport)
+class SelfReportAdmin(ReadOnlyRecordMixin, DomainAdmin):
+    """The quarterly figures companies file. The office accepts (and locks) a report or returns it with a comment."""
+
+    zone_path = "zone"
+    list_display = (
+        "company",
+        "zone",
+        "period",
+        "status",
+        "headcount",
+        "revenue",
+        "investment_raised",
+        "patents",
+        "jobs_created",
+        "submitted_at",
+    )
+    list_filter = (ZoneListFilter, "status", "year", "quarter")
+    list_select_related = ("company", "zone")
+    search_fields = ("company__name_ko", "company__name_en")
+    number_search_paths = ("company__brn",)
+    actions = ["accept_and_lock", "return_for_changes"]
+    fieldsets = (
+        (None, {"fields": ("company", "zone", "year", "quarter", "status")}),
+        (_("Figures"), {"fields": ("headcount", "revenue", "investment_raised", "patents", "jobs_created", "note")}),
+        (
+            _("Filing and review"),
+            {"fields": ("submitted_at", "submitted_by", "office_comment", "locked_at", "locked_by")},
+        ),
+        RECORD_FIELDSET,
+    )
+    readonly_fields = (
+        "company",
+        "zone",
+        "year",
+        "quarter",
+        "status",
+        "headcount",
+        "revenue",
+        "investment_raised",
+        "patents",
+        "jobs_created",
+        "note",
+        "submitted_at",
+        "submitted_by",
+        "office_comment",
+        "locked_at",
+        "locked_by",
+        *TIMESTAMPS,
+    )
+
+    @admin.display(description=_("period"), ordering="year")
+    def period(self, obj: SelfReport) -> str:
+        return obj.period_label
+
+    @admin.display(description=_("revenue"), ordering="revenue_krw")
+    def revenue(self, obj: SelfReport) -> str:
+        return format_krw(obj.revenue_krw)
+
+    @admin.display(description=_("investment raised"), ordering="investment_raised_krw")
+    def investment_raised(self, obj: SelfReport) -> str:
+        return format_krw(obj.investment_raised_krw)
+
+    @admin.action(description=_("Accept and lock"), permissions=["change"])
+    def accept_and_lock(self, request, queryset) -> None:
+        done = 0
+        for report in queryset:
+            try:
+                services.selfreport_lock(report=report, acting_user=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d report accepted and locked.", "%(n)d reports accepted and locked.", done) % {"n": done},
+            )
+
+    @admin.action(description=_("Return for changes"), permissions=["change"])
+    def return_for_changes(self, request, queryset):
+        """Ask for the comment first (one for the selected reports), then return each report with it."""
+        comment = (request.POST.get("comment") or "").strip()
+        error = None
+        if "apply" in request.POST:
+            if comment:
+                done = 0
+                for report in queryset:
+                    try:
+                        services.selfreport_return(
+                            report=report,
+                            acting_user=request.user,
+                            comment=comment,
+                            base_url=request.build_absolute_uri("/"),
+                        )
+                    except ApplicationError as refusal:
+                        self.message_user(request, refusal.message, messages.WARNING)
+                    else:
+                        done += 1
+                if done:
+                    self.message_user(
+                        request,
+                        ngettext("%(n)d report returned for changes.", "%(n)d reports returned for changes.", done)
+                        % {"n": done},
+                    )
+                return None
+            error = _("Say what the company should correct.")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return self-reports for changes"),
+            "opts": self.model._meta,
+            "reports": queryset.select_related("company", "zone"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "comment": comment,
+            "error": error,
+        }
+        return TemplateResponse(request, "companies/admin/selfreport_return.html", context)

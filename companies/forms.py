@@ -1,12 +1,15 @@
-"""Forms for companies, tenancies and MOUs, shared by the admin and (later) the company portal.
+"""Forms for companies, tenancies and MOUs (admin) and for the company portal.
 
 Each puts its message on the field at fault, before the database constraint would refuse the row."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Company, Mou, MouCommitment, Tenancy
+from companies.models import AIField, Company, CompanyMember, Mou, MouCommitment, SelfReport, Tenancy
 from core.validators import (
     format_brn,
     format_corporate_number,
@@ -168,4 +171,209 @@ class MouCommitmentForm(forms.ModelForm):
         # The database refuses an actual value without its date; say so next to the date.
         if cleaned.get("actual_value") is not None and not cleaned.get("actual_on"):
             self.add_error("actual_on", _("Give the date of the actual value."))
+        return cleaned
+
+
+# --- the company portal ----------------------------------------------------------------
+
+
+class AIFieldChoiceField(forms.ModelMultipleChoiceField):
+    """AI fields as checkboxes, named in the reader's language."""
+
+    def label_from_instance(self, obj: AIField) -> str:
+        if (get_language() or "ko").startswith("en") and obj.name_en:
+            return obj.name_en
+        return obj.name_ko
+
+
+def _profile_layout(*, with_brn: bool) -> Layout:
+    identity = ["name_ko", "name_en"]
+    numbers = ["brn", "corporate_number"] if with_brn else ["corporate_number"]
+    return Layout(
+        Fieldset(
+            _("Identity"),
+            Row(*(Column(name, css_class="col-md-6") for name in identity)),
+            Row(*(Column(name, css_class="col-md-6") for name in numbers)),
+            Row(Column("size", css_class="col-md-6")),
+            "ai_fields",
+        ),
+        Fieldset(
+            _("Company"),
+            Row(
+                Column("founded_on", css_class="col-md-4"),
+                Column("headcount", css_class="col-md-4"),
+                Column("representative", css_class="col-md-4"),
+            ),
+        ),
+        Fieldset(
+            _("Road-name address"),
+            Row(Column("sido", css_class="col-md-6"), Column("sigungu", css_class="col-md-6")),
+            Row(Column("road_name", css_class="col-md-8"), Column("building_no", css_class="col-md-4")),
+            Row(Column("address_detail", css_class="col-md-8"), Column("postcode", css_class="col-md-4")),
+        ),
+        Fieldset(
+            _("Contact"),
+            Row(Column("phone", css_class="col-md-4"), Column("email", css_class="col-md-8")),
+            "website",
+        ),
+    )
+
+
+class CompanyRegisterForm(CompanyForm):
+    """A company registers itself in the portal. The number is checked digit by digit and against the registry."""
+
+    ai_fields = AIFieldChoiceField(
+        label=_("AI fields"),
+        queryset=AIField.objects.order_by("name_ko"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta(CompanyForm.Meta):
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "postcode": forms.TextInput(
+                attrs={"inputmode": "numeric", "maxlength": "5", "autocomplete": "postal-code"}
+            ),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        help_texts = {
+            "name_en": _("As on your English business documents; leave empty if there is none."),
+            "headcount": _("People employed today, full-time equivalent."),
+            "sido": _("e.g. 서울특별시"),
+            "sigungu": _("e.g. 서초구"),
+            "road_name": _("e.g. 강남대로"),
+            "building_no": _("e.g. 201"),
+            "postcode": _("5 digits."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "brn" in self.fields:
+            self.fields["brn"].error_messages["unique"] = _(
+                "A company with this business registration number is already registered. "
+                "If you act for it, claim it instead."
+            )
+        self.fields["website"].widget.attrs.setdefault("placeholder", "https://")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = _profile_layout(with_brn="brn" in self.fields)
+
+    @property
+    def brn_already_registered(self) -> bool:
+        return self.has_error("brn", code="unique")
+
+
+class CompanyProfileForm(CompanyRegisterForm):
+    """An owner edits the profile. The business registration number is the company itself: the office changes it."""
+
+    class Meta(CompanyRegisterForm.Meta):
+        fields = [name for name in CompanyForm.Meta.fields if name != "brn"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout[0].fields.insert(
+            1,
+            HTML(
+                '<p class="mb-3"><span class="form-label d-block">{label}</span>'
+                '<span class="fs-5">{{{{ company.brn_display }}}}</span></p>'.format(
+                    label=capfirst(Company._meta.get_field("brn").verbose_name)
+                )
+            ),
+        )
+
+    # The parent declares brn; the profile has none.
+    brn = None
+
+
+class CompanyClaimForm(forms.Form):
+    brn = RegistrationNumberField(
+        label=capfirst(Company._meta.get_field("brn").verbose_name),
+        help_text=_("The number of the company you act for, e.g. 123-45-67890; dashes are optional."),
+        validators=[validate_brn],
+        placeholder="123-45-67890",
+    )
+    position = forms.CharField(
+        label=_("Your position in the company"), max_length=100, required=False, help_text=_("e.g. CEO, manager")
+    )
+    message = forms.CharField(
+        label=_("Message to the zone office"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How the office can confirm you act for the company (a phone number, for instance)."),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=CompanyMember.Role.choices,
+        initial=CompanyMember.Role.MEMBER,
+        help_text=_("Owners can also edit the profile, invite people and deactivate members."),
+    )
+
+
+class WonField(forms.IntegerField):
+    """An amount in whole won, typed with or without thousands separators ("150,000,000")."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace(" ", "").removesuffix("원").strip()
+        return super().to_python(value)
+
+
+class SelfReportForm(forms.ModelForm):
+    """One quarter's figures. A draft may leave figures empty; a submission needs them all (0 for none)."""
+
+    revenue_krw = WonField(
+        label=capfirst(SelfReport._meta.get_field("revenue_krw").verbose_name),
+        required=False,
+        help_text=_("Whole won, e.g. 150,000,000."),
+    )
+    investment_raised_krw = WonField(
+        label=capfirst(SelfReport._meta.get_field("investment_raised_krw").verbose_name),
+        required=False,
+        help_text=_("Whole won, 0 if none."),
+    )
+
+    FIGURES = ("headcount", "revenue_krw", "investment_raised_krw", "patents", "jobs_created")
+
+    class Meta:
+        model = SelfReport
+        fields = ["headcount", "revenue_krw", "investment_raised_krw", "patents", "jobs_created", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"note": _("Anything the zone office should know about these figures.")}
+
+    def __init__(self, *args, submitting: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        for name in ("headcount", "patents", "jobs_created"):
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("headcount", css_class="col-md-4"),
+                Column("jobs_created", css_class="col-md-4"),
+                Column("patents", css_class="col-md-4"),
+            ),
+            Row(Column("revenue_krw", css_class="col-md-6"), Column("investment_raised_krw", css_class="col-md-6")),
+            "note",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.submitting:
+            for name in self.FIGURES:
+                if cleaned.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Needed to submit: type 0 if there was none."))
         return cleaned

@@ -33,6 +33,20 @@ fi
 
 make --no-print-directory venv
 
+# Bootstrap 5 for the company portal, from the npm registry (pinned), served from our own static files.
+BOOTSTRAP_VERSION=5.3.9
+VENDOR_DIR="${DJANGO_VENDOR_DIR:-var/vendor}"
+if [ ! -f "$VENDOR_DIR/bootstrap-$BOOTSTRAP_VERSION/css/bootstrap.min.css" ]; then
+    command -v npm >/dev/null 2>&1 || apt_install npm
+    log "fetching bootstrap@$BOOTSTRAP_VERSION from the npm registry"
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "bootstrap@$BOOTSTRAP_VERSION" >/dev/null)
+    mkdir -p "$VENDOR_DIR/bootstrap-$BOOTSTRAP_VERSION"
+    tar -xzf "$tmp"/bootstrap-*.tgz -C "$tmp"
+    cp -r "$tmp/package/dist/css" "$tmp/package/dist/js" "$VENDOR_DIR/bootstrap-$BOOTSTRAP_VERSION/"
+    rm -rf "$tmp"
+fi
+
 if [ -d locale ]; then
     DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python manage.py compilemessages -v0 --ignore=.venv
 fi

@@ -49,7 +49,7 @@ PY
 
 # --- tools -------------------------------------------------------------------
 
-bash scripts/setup.sh redis-server postgresql-15
+bash scripts/setup.sh redis-server postgresql-15 chromium fonts-noto-cjk
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 # --- cleanup -----------------------------------------------------------------

@@ -390,3 +390,44 @@ class ExemptionIncidentFactory(factory.django.DjangoModelFactory):
     reported_at = factory.LazyFunction(lambda: dt.datetime(2025, 5, 2, 9, 0, tzinfo=SEOUL))
     severity = z.ExemptionIncident.Severity.MINOR
     description = "실증 중 경미한 오류"
+
+
+# --- company portal ------------------------------------------------------------
+
+
+class SelfReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = c.SelfReport
+
+    company = factory.SubFactory(CompanyFactory)
+    zone = factory.SubFactory(ZoneFactory)
+    year = 2025
+    quarter = factory.Sequence(lambda n: n % 4 + 1)
+    status = c.SelfReport.Status.SUBMITTED
+    headcount = 12
+    revenue_krw = 150_000_000
+    investment_raised_krw = 0
+    patents = 1
+    jobs_created = 2
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class FormSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = p.FormSection
+
+    call = factory.SubFactory(CallFactory)
+    order = factory.Sequence(int)
+    title_ko = factory.Sequence(lambda n: f"신청서 섹션 {n}")
+
+
+class FormQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = p.FormQuestion
+
+    section = factory.SubFactory(FormSectionFactory)
+    order = factory.Sequence(int)
+    key = factory.Sequence(lambda n: f"question-{n}")
+    kind = p.FormQuestion.Kind.SHORT_TEXT
+    label_ko = factory.Sequence(lambda n: f"질문 {n}")
+    required = True

@@ -1,7 +1,8 @@
 """Demo data for `manage.py seed_demo`: Seoul's Yangjae AI special zone and the Gwangju AI cluster.
 
-Deterministic (fixed dates and seeded generators; only one Gwangju call's window follows today's date)
-and idempotent (every row is found again by a natural key, so a second run writes nothing new).
+Deterministic (fixed dates and seeded generators; only the windows of the calls open today, and what hangs on
+them, follow today's date) and idempotent (every row is found again by a natural key, so a second run writes
+nothing new).
 """
 
 import datetime as dt
@@ -10,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import gwangju, people, seoul
+from core.demo import gwangju, people, portal, seoul
 from core.demo.common import Context
 
 
@@ -23,4 +24,5 @@ def seed(*, password: str, today: dt.date | None = None) -> Context:
     seoul.build(ctx)
     gwangju.build(ctx)
     people.link_zone_staff(ctx)
+    portal.build(ctx)
     return ctx

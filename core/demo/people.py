@@ -1,5 +1,6 @@
 """Reference rows and people: AI fields, the "Zone office" group, zone officers, reviewers, company owners."""
 
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
@@ -61,6 +62,8 @@ def ensure_user(ctx: Context, username: str, *, last_name: str, first_name: str,
     user.is_active = True
     user.password = ctx.password_hash
     user.save()
+    # Portal logins are by confirmed email address (allauth): demo addresses count as confirmed.
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     ctx.users[username] = user
     return user
 

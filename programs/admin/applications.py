@@ -1,8 +1,17 @@
 """Applications to calls, and their reviews with the scores given on the call's rubric."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import (
@@ -15,8 +24,23 @@ from core.admin import (
     ForAdminListMixin,
     ZoneListFilter,
 )
+from core.exceptions import ApplicationError
 from core.formatting import format_krw
-from programs.models import Application, Review, ReviewScore
+from programs.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationMessage,
+    ApplicationRevision,
+    ApplicationTransition,
+    Review,
+    ReviewScore,
+)
+from programs.selectors import revision_changes
+from programs.services.applications import (
+    application_message_from_office,
+    application_request_info,
+    application_start_screening,
+)
 
 
 def format_score(value: float | None) -> str:
@@ -67,6 +91,161 @@ class ReviewInline(DomainInline):
         return format_score(getattr(obj, "weighted_score", None))
 
 
+# --- what the company's application accumulates: read-only here ----------------------------------------
+
+
+class ReadOnlyInlineFormSet(BaseInlineFormSet):
+    """Shown, never posted: saving the application's page neither needs these rows in the POST nor changes them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        super().__init__(*args, **kwargs)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+
+    def is_valid(self) -> bool:
+        return True
+
+    def save(self, commit=True):
+        return []
+
+
+class ReadOnlyInline(DomainInline):
+    """Rows written by the portal and the workflow's services: shown, never added or edited here."""
+
+    zone_path = "application__call__program__zone"
+    formset = ReadOnlyInlineFormSet
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may see the application sees what it accumulated.
+        return self.admin_site.get_model_admin(Application).has_view_or_change_permission(request, obj)
+
+
+class ApplicationRevisionInline(ReadOnlyInline):
+    model = ApplicationRevision
+    fields = ("number", "submitted_at", "submitted_by", "form_version", "document_list", "changes")
+    readonly_fields = fields
+    verbose_name_plural = _("submitted revisions (and what changed from the previous one)")
+
+    def get_queryset(self, request):
+        previous = ApplicationRevision.objects.filter(
+            application=OuterRef("application"), number__lt=OuterRef("number")
+        ).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("submitted_by")
+            .prefetch_related("documents")
+            .annotate(previous_id=Subquery(previous.values("pk")[:1]))
+            .order_by("number")
+        )
+
+    @admin.display(description=_("documents"))
+    def document_list(self, obj: ApplicationRevision):
+        documents = list(obj.documents.all())
+        if not documents:
+            return "-"
+        return format_html_join(
+            "",
+            '<a href="{}">{}</a><br>',
+            ((reverse("programs:document_download", args=[d.pk]), d.original_name) for d in documents),
+        )
+
+    @admin.display(description=_("what changed from the previous revision"))
+    def changes(self, obj: ApplicationRevision):
+        previous_id = getattr(obj, "previous_id", None)
+        if previous_id is None:
+            return gettext("First submission")
+        previous = ApplicationRevision.objects.prefetch_related("documents").get(pk=previous_id)
+        rows = revision_changes(obj, previous)
+        if not rows:
+            return gettext("No answer changed")
+        return format_html(
+            '<ul style="margin:0;padding-left:1.2em">{}</ul>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>: <del>{}</del> → <ins>{}</ins></li>",
+                ((label, before, after) for label, before, after in rows),
+            ),
+        )
+
+
+class ApplicationDocumentInline(ReadOnlyInline):
+    model = ApplicationDocument
+    fields = ("download", "question_key", "content_type", "size_display", "uploaded_by", "created_at", "removed_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by").order_by("question_key", "created_at")
+
+    @admin.display(description=_("file"))
+    def download(self, obj: ApplicationDocument):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("programs:document_download", args=[obj.pk]), obj.original_name
+        )
+
+    @admin.display(description=_("size"))
+    def size_display(self, obj: ApplicationDocument) -> str:
+        from django.template.defaultfilters import filesizeformat
+
+        return filesizeformat(obj.size)
+
+
+class ApplicationMessageInline(ReadOnlyInline):
+    model = ApplicationMessage
+    fields = ("created_at", "author", "from_office", "kind", "body", "due_on", "read_at")
+    readonly_fields = fields
+    verbose_name_plural = _("messages with the company (write one with “Write to the company” above)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author").order_by("created_at", "pk")
+
+
+class ApplicationTransitionInline(ReadOnlyInline):
+    model = ApplicationTransition
+    fields = ("at", "actor", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    verbose_name_plural = _("status history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor").order_by("at", "pk")
+
+
+# --- the office writes to the company -----------------------------------------------------------------------
+
+STANDARD_INFO_REQUEST = (
+    "신청서 검토를 위해 보완이 필요합니다. 포털의 신청서 화면에서 요청 내용을 확인하고, 내용을 보완한 뒤 다시 "
+    "제출해 주십시오.\n\n"
+    "We need more information to screen your application. Please see the request on your application's page "
+    "in the portal, complete the application and resubmit it."
+)
+
+
+class OfficeMessageForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (ApplicationMessage.Kind.INFO_REQUEST, _("Request more information (the application reopens for editing)")),
+            (ApplicationMessage.Kind.MESSAGE, _("Message only (the status does not change)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8, "cols": 80}))
+    due_on = forms.DateField(
+        label=_("Answer due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a request for information; optional."),
+    )
+
+
 @admin.register(Application)
 class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "call__program__zone"
@@ -91,6 +270,7 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
     readonly_fields = (
         "status",
         "allowed_next_statuses",
+        "office_tools",
         "submitted_at",
         "decided_at",
         "average_score",
@@ -106,6 +286,7 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
                 "fields": (
                     "status",
                     "allowed_next_statuses",
+                    "office_tools",
                     "submitted_at",
                     "decided_at",
                     "average_score",
@@ -115,11 +296,117 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
         ),
         ARCHIVED_RECORD_FIELDSET,
     )
-    inlines = (ReviewInline,)
+    inlines = (
+        ApplicationTransitionInline,
+        ApplicationMessageInline,
+        ApplicationRevisionInline,
+        ApplicationDocumentInline,
+        ReviewInline,
+    )
+    actions = [*ArchivableAdmin.actions, "start_screening", "request_information"]
 
     @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def zone(self, obj: Application):
         return obj.call.program.zone
+
+    # --- the office's workflow tools ---
+
+    def get_urls(self):
+        write = self.admin_site.admin_view(self.write_view)
+        return [path("<path:object_id>/write/", write, name="programs_application_write"), *super().get_urls()]
+
+    @admin.display(description=_("zone office"))
+    def office_tools(self, obj: Application):
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:programs_application_write", args=[obj.pk]),
+            gettext("Write to the company / request more information"),
+        )
+
+    def write_view(self, request, object_id):
+        """A message to the company, or a request for more information that reopens the application."""
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            raise Http404(gettext("No such application in your zones."))
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        # From "submitted" the request starts the screening first: two transitions, both in the history.
+        can_request = application.status in (Application.Status.SUBMITTED, Application.Status.SCREENING)
+        initial = {"kind": ApplicationMessage.Kind.INFO_REQUEST if can_request else ApplicationMessage.Kind.MESSAGE}
+        if can_request:
+            initial["body"] = STANDARD_INFO_REQUEST
+        form = OfficeMessageForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["kind"] == ApplicationMessage.Kind.INFO_REQUEST:
+                    with transaction.atomic():
+                        if application.status == Application.Status.SUBMITTED:
+                            application_start_screening(application=application, acting_user=request.user)
+                        application_request_info(
+                            application=application,
+                            acting_user=request.user,
+                            message=data["body"],
+                            due_on=data["due_on"],
+                        )
+                else:
+                    application_message_from_office(
+                        application=application, acting_user=request.user, body=data["body"]
+                    )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                self.message_user(request, gettext("Sent to the company."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:programs_application_change", args=[application.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": application,
+            "title": gettext("Write to the company"),
+            "form": form,
+            "can_request": can_request,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "programs/admin/application_write.html", context)
+
+    def _run(self, request, queryset, service, **kwargs) -> int:
+        done = 0
+        for application in queryset:
+            try:
+                service(application=application, acting_user=request.user, **kwargs)
+            except ApplicationError as error:
+                self.message_user(request, f"{application}: {error.message}", messages.WARNING)
+            else:
+                done += 1
+        return done
+
+    @admin.action(description=_("Start screening the selected submitted applications"), permissions=["change"])
+    def start_screening(self, request, queryset) -> None:
+        done = self._run(request, queryset, application_start_screening)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d application in screening.", "%(n)d applications in screening.", done) % {"n": done},
+            )
+
+    @admin.action(
+        description=_("Request more information (standard message) for the selected applications in screening"),
+        permissions=["change"],
+    )
+    def request_information(self, request, queryset) -> None:
+        done = self._run(request, queryset, application_request_info, message=STANDARD_INFO_REQUEST)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "More information requested for %(n)d application.",
+                    "More information requested for %(n)d applications.",
+                    done,
+                )
+                % {"n": done},
+            )
 
     @admin.display(description=_("requested amount"), ordering="requested_amount_krw")
     def requested_amount(self, obj: Application) -> str:

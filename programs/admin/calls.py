@@ -19,6 +19,7 @@ from core.admin import (
     ZoneListFilter,
 )
 from core.formatting import format_krw
+from programs.admin.forms import call_form_preview, call_form_sections
 from programs.models import Call, Program, RubricCriterion
 
 RUBRIC_TOTAL = 100
@@ -122,15 +123,25 @@ class CallAdmin(ForAdminListMixin, ArchivableAdmin):
     search_fields = ("code", "title_ko", "title_en", "program__name_ko")
     autocomplete_fields = ("program",)
     date_hierarchy = "opens_at"
-    readonly_fields = TIMESTAMPS
+    readonly_fields = (*TIMESTAMPS, "form_version", "form_sections", "form_preview")
     fieldsets = (
         (None, {"fields": ("program", "code", "title_ko", "title_en")}),
         (_("Window"), {"fields": ("opens_at", "closes_at", "is_published")}),
         (_("Eligibility"), {"fields": ("eligibility_ko", "eligibility_en", "documents_required")}),
         (_("Awards and review"), {"fields": ("awards_planned", "budget_krw", "gpu_hours_available", "pass_score")}),
+        (_("Application form"), {"fields": ("form_version", "form_sections", "form_preview")}),
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (RubricCriterionInline,)
+
+    # The form's sections are edited on their own pages (each with its questions); listed and previewed here.
+    @admin.display(description=_("form sections"))
+    def form_sections(self, obj: Call | None) -> str:
+        return call_form_sections(obj)
+
+    @admin.display(description=_("preview of the form"))
+    def form_preview(self, obj: Call | None) -> str:
+        return call_form_preview(obj)
 
     @admin.display(description=_("zone"), ordering="program__zone__name_ko")
     def zone(self, obj: Call):

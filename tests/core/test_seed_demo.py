@@ -6,6 +6,7 @@ never leaks into other test modules; each test runs in its own savepoint on top 
 """
 
 import datetime as dt
+import hashlib
 import io
 from collections import Counter
 
@@ -13,19 +14,35 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from companies.models import AIField, Company, CompanyMember, Mou, MouCommitment, Tenancy
+from companies.models import (
+    AIField,
+    Company,
+    CompanyClaim,
+    CompanyInvitation,
+    CompanyMember,
+    Mou,
+    MouCommitment,
+    SelfReport,
+    Tenancy,
+)
 from core.demo.common import BRN_GWANGJU, demo_brn
+from core.uploads import validate_upload
 from core.validators import validate_brn
+from programs.form_builder import cohort_choices, missing_items
 from programs.models import (
     Application,
+    ApplicationDocument,
     Call,
     ComputeAllocation,
     Enrolment,
+    FormQuestion,
+    FormSection,
     Fund,
     Investment,
     Program,
@@ -253,7 +270,7 @@ def test_gwangju_promises_exceed_deliveries(seeded):
 
 
 def test_compute_call_has_a_3_to_1_competition_ratio_and_allocations_point_to_applications(seeded):
-    call = Call.objects.get(program__zone__slug="gwangju", program__kind="compute")
+    call = Call.objects.get(program__zone__slug="gwangju", program__kind="compute", code="2025-1")
     assert call.closes_at.year == 2025
     assert call.closes_at < timezone.now()
     applications = Application.objects.filter(call=call)
@@ -271,7 +288,7 @@ def test_compute_call_has_a_3_to_1_competition_ratio_and_allocations_point_to_ap
 
 
 def test_compute_call_has_a_rubric_and_scored_reviews(seeded):
-    call = Call.objects.get(program__zone__slug="gwangju", program__kind="compute")
+    call = Call.objects.get(program__zone__slug="gwangju", program__kind="compute", code="2025-1")
     assert RubricCriterion.objects.filter(call=call).aggregate(total=Sum("weight"))["total"] == 100
     reviews = Review.objects.filter(application__call=call, submitted_at__isnull=False)
     assert reviews.exists()
@@ -284,9 +301,18 @@ def test_compute_call_has_a_rubric_and_scored_reviews(seeded):
         assert review.scores.count() == RubricCriterion.objects.filter(call=call).count()
 
 
-def test_one_gwangju_call_is_open_today(seeded):
-    open_calls = [c for c in Call.objects.filter(program__zone__slug="gwangju") if c.is_open()]
-    assert len(open_calls) == 1
+def test_calls_of_every_kind_a_company_applies_to_are_open_today(seeded):
+    open_calls = {(c.program.zone.slug, c.program.kind) for c in Call.objects.open().select_related("program__zone")}
+    assert open_calls == {
+        ("gwangju", "tenancy"),  # the AI startup camp
+        ("gwangju", "compute"),
+        ("gwangju", "training"),
+        ("yangjae", "tenancy"),  # the Seoul AI Hub
+        ("yangjae", "exemption"),
+    }
+    # The training call's cohort has not started: a company can choose it.
+    training = Call.objects.open().get(program__kind="training")
+    assert [str(c) for c in cohort_choices(training)] == ["광주 AI사관학교 기업 맞춤반 (수시)"]
 
 
 # --- training ------------------------------------------------------------------------------------------
@@ -345,6 +371,8 @@ def test_a_sample_of_every_model_passes_full_clean(seeded):
 
 def test_every_seeded_record_has_its_creation_history(seeded):
     for model in domain_models():
+        if not hasattr(model, "history"):  # documents, revisions, messages, transitions: written once, never edited
+            continue
         created = model.history.filter(history_type="+").values("id").distinct().count()
         assert created == model._default_manager.count(), model.__name__
     # The AI fields of a company are in its history too.
@@ -353,6 +381,64 @@ def test_every_seeded_record_has_its_creation_history(seeded):
     assert set(first.ai_fields.values_list("aifield_id", flat=True)) == set(
         company.ai_fields.values_list("pk", flat=True)
     )
+
+
+# --- application forms and the portal ---------------------------------------------------------------------
+
+
+def test_every_call_has_an_application_form_with_a_condition_and_a_required_file(seeded):
+    for call in Call.objects.all():
+        sections = FormSection.objects.filter(call=call)
+        assert 2 <= sections.count() <= 3, call
+        questions = FormQuestion.objects.filter(section__call=call)
+        assert questions.filter(show_if_question__isnull=False).exists(), call
+        assert questions.filter(kind="file", required=True).exists(), call
+        keys = list(questions.values_list("key", flat=True))
+        assert len(keys) == len(set(keys)), call
+    assert set(FormQuestion.objects.values_list("kind", flat=True)) == set(FormQuestion.Kind.values)
+
+
+def test_the_portal_applications_have_revisions_documents_transitions_and_messages(seeded):
+    screening = Application.objects.get(company__name_ko="써니팩토리", call__code="rolling")
+    assert screening.status == "screening"
+    assert missing_items(screening) == []
+    revision = screening.revisions.get()
+    assert revision.form_version == screening.call.form_version
+    assert revision.form_snapshot["sections"][2]["questions"][0]["key"] == "business_plan"
+    assert revision.core_fields["requested_gpu_hours"] == 2_400
+    assert [d.question_key for d in revision.documents.all()] == ["business_plan"]
+    assert list(screening.transitions.values_list("to_status", flat=True)) == ["submitted", "screening"]
+    assert (
+        screening.messages.filter(from_office=True).exists() and screening.messages.filter(from_office=False).exists()
+    )
+
+    asked = Application.objects.get(company__name_ko="양재비전랩", call__program__kind="exemption")
+    assert asked.status == "info_requested"
+    assert asked.messages.get(kind="info_request").due_on is not None
+    assert asked.transitions.order_by("at").last().to_status == "info_requested"
+
+    draft = Application.objects.get(company__name_ko="서초로보틱스", call__program__kind="exemption")
+    assert draft.status == "draft" and not draft.revisions.exists()
+    assert any("사업계획서" in item for item in missing_items(draft))
+
+
+def test_demo_documents_are_real_pdfs_that_pass_the_upload_check(seeded):
+    documents = ApplicationDocument.objects.all()
+    assert documents.exists()
+    for document in documents:
+        with document.file.open("rb") as stored:
+            data = stored.read()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (document.size, document.sha256)
+        assert validate_upload(ContentFile(data, name=document.original_name)) == "application/pdf"
+
+
+def test_company_portal_rows(seeded):
+    assert CompanyInvitation.objects.filter(
+        accepted_at__isnull=False, accepted_by__username="member.visionlab"
+    ).exists()
+    assert CompanyInvitation.objects.filter(accepted_at__isnull=True, expires_at__gt=timezone.now()).exists()
+    assert CompanyClaim.objects.get(user__username="claimant.persona").status == "pending"
+    assert set(SelfReport.objects.values_list("status", flat=True)) == {"locked", "submitted", "returned"}
 
 
 # --- people --------------------------------------------------------------------------------------------

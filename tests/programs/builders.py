@@ -99,3 +99,14 @@ def build_enrolment(zone=None):
 
 def build_trainee(zone=None):
     return build_enrolment(zone).trainee
+
+
+def build_form_question(zone=None):
+    call = f.CallFactory(program=f.ProgramFactory(zone=zone or f.ZoneFactory()))
+    section = f.FormSectionFactory(call=call)
+    condition = f.FormQuestionFactory(section=section, kind="yes_no")
+    return f.FormQuestionFactory(section=section, show_if_question=condition, show_if_values=["yes"])
+
+
+def build_form_section(zone=None):
+    return build_form_question(zone).section

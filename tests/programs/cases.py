@@ -21,6 +21,8 @@ MODELS = (
     "cohort",
     "trainee",
     "enrolment",
+    "formsection",
+    "formquestion",
 )
 
 
@@ -119,5 +121,21 @@ CASES = [
         b.build_enrolment,
         lambda o: o.trainee.full_name,
         lambda o: {"zone": zone_of("cohort__training_program__zone")(o), "status__exact": o.status},
+    ),
+    AdminCase(
+        "formsection",
+        b.build_form_section,
+        lambda o: o.title_ko,
+        lambda o: {"zone": zone_of("call__program__zone")(o)},
+    ),
+    AdminCase(
+        "formquestion",
+        b.build_form_question,
+        lambda o: o.key,
+        lambda o: {
+            "zone": zone_of("section__call__program__zone")(o),
+            "kind__exact": o.kind,
+            "required__exact": "1",
+        },
     ),
 ]
