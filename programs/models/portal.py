@@ -58,8 +58,8 @@ class ApplicationRevision(TimeStampedModel):
     )
     form_version = models.PositiveIntegerField(_("form version"))
     form_snapshot = models.JSONField(_("form as answered"))
-    core_fields = models.JSONField(_("core fields"), default=dict)
-    answers = models.JSONField(_("answers"), default=dict)
+    core_fields = models.JSONField(_("core fields"), default=dict, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
     documents = models.ManyToManyField(ApplicationDocument, verbose_name=_("documents"), related_name="revisions")
 
     class Meta:
