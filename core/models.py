@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,57 @@ class ArchivableModel(TimeStampedModel):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class TransitionLog(models.Model):
+    """The audit row of one workflow step of any record (tenancy, MOU, exemption grant, enrolment, ...):
+    who, when, from, to, why. Written by the service that makes the step, in the same transaction."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+", null=True
+    )
+    from_status = models.CharField(_("from"), max_length=30)
+    to_status = models.CharField(_("to"), max_length=30)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="transitionlog_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class ReminderLog(models.Model):
+    """A reminder that went out, so that each one goes out once (kind, record, due date) whatever reruns."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    due_on = models.DateField(_("due on"))
+    recipients = models.TextField(_("recipients"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "due_on"], name="reminderlog_once_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.due_on}"
