@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "import_export",
     "core",
     "zones",
     "companies",
