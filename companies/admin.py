@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from companies import services
 from companies.forms import CompanyForm, MouCommitmentForm, MouForm, TenancyForm
@@ -28,6 +29,7 @@ from companies.models import (
     SelfReport,
     Tenancy,
 )
+from companies.resources import CompanyResource, MouResource
 from companies.selectors import mou_list, tenancy_list
 from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
@@ -39,6 +41,7 @@ from core.admin import (
     ForAdminListMixin,
     ZoneListFilter,
 )
+from core.admin_workflow import TransitionLogInline, WorkflowAdminMixin
 from core.exceptions import ApplicationError
 from core.formatting import format_krw
 
@@ -150,7 +153,8 @@ class CompanyMouInline(DomainInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(ForAdminListMixin, ArchivableAdmin):
+class CompanyAdmin(ImportExportMixin, ForAdminListMixin, ArchivableAdmin):
+    resource_classes = (CompanyResource,)
     form = CompanyForm
     list_display = ("name_ko", "name_en", "brn_column", "size", "fields_column", "headcount", "founded_on")
     list_filter = ("size", "ai_fields", "sido")
@@ -203,7 +207,9 @@ class CompanyMemberAdmin(ForAdminListMixin, DomainAdmin):
 
 
 @admin.register(Tenancy)
-class TenancyAdmin(ForAdminListMixin, ArchivableAdmin):
+class TenancyAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+    """Status changes are the workflow's buttons; each step records its date (today), editable afterwards."""
+
     zone_path = "zone"
     form = TenancyForm
     list_display = ("company", "zone", "status", "space_column", "moved_in_on")
@@ -221,6 +227,19 @@ class TenancyAdmin(ForAdminListMixin, ArchivableAdmin):
         (_("Dates"), {"fields": ("moved_in_on", "graduated_on", "ended_on")}),
         ARCHIVED_RECORD_FIELDSET,
     )
+    inlines = (TransitionLogInline,)
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if obj is not None else ()  # a new tenancy has no steps yet
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "status") if obj is not None else readonly
+
+    def perform_transition(self, request, obj, to: str, comment: str, expected_from: str):
+        return services.tenancy_transition(
+            tenancy=obj, to=to, acting_user=request.user, comment=comment, expected_from=expected_from
+        )
 
     @admin.display(description=_("building / space"), ordering="building")
     def space_column(self, obj: Tenancy) -> str | None:
@@ -230,14 +249,30 @@ class TenancyAdmin(ForAdminListMixin, ArchivableAdmin):
 # --- MOUs ------------------------------------------------------------------------
 
 
+# An MOU that reached the end of its workflow keeps its commitments as they were judged.
+MOU_CLOSED_STATUSES = (Mou.Status.FULFILLED, Mou.Status.LAPSED, Mou.Status.TERMINATED)
+MOU_ACTUAL_FIELDS = ("actual_value", "actual_on", "evidence")
+
+
 class MouCommitmentInline(DomainInline):
     model = MouCommitment
     form = MouCommitmentForm
     fields = ("kind", "description", "promised_value", "due_on", "actual_value", "actual_on", "evidence")
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status in MOU_CLOSED_STATUSES:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.status not in MOU_CLOSED_STATUSES) and super().has_add_permission(request, obj)
+
 
 @admin.register(Mou)
-class MouAdmin(ForAdminListMixin, ArchivableAdmin):
+class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+    resource_classes = (MouResource,)
+    """Status changes are the workflow's buttons; "fulfilled" and "partly fulfilled" read the saved commitments."""
+
     zone_path = "zone"
     form = MouForm
     list_display = (
@@ -257,7 +292,11 @@ class MouAdmin(ForAdminListMixin, ArchivableAdmin):
     date_hierarchy = "signed_on"
     autocomplete_fields = ("company", "zone")
     readonly_fields = ("delivery", *TIMESTAMPS)
-    inlines = (MouCommitmentInline,)
+    inlines = (MouCommitmentInline, TransitionLogInline)
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if obj is not None else (MouCommitmentInline,)
+
     fieldsets = (
         (None, {"fields": ("zone", "company", "counterparty_name", "title")}),
         (_("Term"), {"fields": ("signed_on", "ends_on", "status")}),
@@ -265,6 +304,15 @@ class MouAdmin(ForAdminListMixin, ArchivableAdmin):
         (_("Note"), {"fields": ("note",)}),
         ARCHIVED_RECORD_FIELDSET,
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "status") if obj is not None else readonly
+
+    def perform_transition(self, request, obj, to: str, comment: str, expected_from: str):
+        return services.mou_transition(
+            mou=obj, to=to, acting_user=request.user, comment=comment, expected_from=expected_from
+        )
 
     @admin.display(description=_("promised / delivered"))
     def delivery(self, obj: Mou) -> str:
@@ -328,6 +376,12 @@ class MouCommitmentAdmin(ForAdminListMixin, DomainAdmin):
         (_("Delivered"), {"fields": ("actual_value", "actual_on", "evidence")}),
         RECORD_FIELDSET,
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.mou.status in MOU_CLOSED_STATUSES:
+            return (*readonly, "mou", "kind", "description", "promised_value", "due_on", *MOU_ACTUAL_FIELDS)
+        return readonly
 
     @admin.display(description=_("promised"), ordering="promised_value")
     def promised(self, obj: MouCommitment) -> str | None:

@@ -15,9 +15,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from companies.models import Company, CompanyClaim, CompanyInvitation, CompanyMember, SelfReport
+from companies.models import (
+    Company,
+    CompanyClaim,
+    CompanyInvitation,
+    CompanyMember,
+    Mou,
+    MouCommitment,
+    SelfReport,
+    Tenancy,
+)
 from companies.selectors import selfreport_period_get, user_emails
 from core.exceptions import ApplicationError
+from core.services import workflow_transition
 from core.validators import format_brn, normalize_digits
 from zones.models import Zone
 from zones.selectors import zone_ids_for_user
@@ -443,3 +453,120 @@ def selfreport_return(*, report: SelfReport, acting_user, comment: str, base_url
         recipients=recipients,
     )
     return report
+
+
+# --- tenancy workflow ------------------------------------------------------------------
+
+
+def _refuse_unless_step_allowed(*, obj, to: str, acting_user, expected_from: str | None) -> None:
+    """A stale page or a step the table does not allow is refused first, with workflow_transition's own
+    messages, before the step's data is checked. `obj` is the locked row."""
+    current = obj.status
+    if (expected_from is not None and current != expected_from) or to not in type(obj).TRANSITIONS.get(current, ()):
+        workflow_transition(obj=obj, to=to, acting_user=acting_user, expected_from=expected_from)  # raises
+
+
+# The date each step records: moving in, graduating, leaving for good. Becoming a member keeps the
+# dates it has (the company stays in the zone's community, holding no space); the step's day is in its log.
+TENANCY_STEP_DATES = {
+    Tenancy.Status.RESIDENT: "moved_in_on",
+    Tenancy.Status.GRADUATED: "graduated_on",
+    Tenancy.Status.EXITED: "ended_on",
+}
+
+
+@transaction.atomic
+def tenancy_transition(
+    *,
+    tenancy: Tenancy,
+    to: str,
+    acting_user,
+    on: dt.date | None = None,
+    comment: str = "",
+    expected_from: str | None = None,
+) -> Tenancy:
+    """Move a tenancy along Tenancy.TRANSITIONS, recording the step's date (today unless `on` is given)."""
+    tenancy = Tenancy.objects.select_for_update().get(pk=tenancy.pk)
+    _refuse_unless_step_allowed(obj=tenancy, to=to, acting_user=acting_user, expected_from=expected_from)
+    changes: dict[str, Any] = {}
+    date_field = TENANCY_STEP_DATES.get(to)
+    if date_field:
+        day = on or timezone.localdate()
+        moved_in_on = tenancy.moved_in_on if to != Tenancy.Status.RESIDENT else day
+        if moved_in_on is not None and day < moved_in_on:
+            raise ApplicationError(
+                _("%(field)s cannot be before the move-in date (%(moved_in_on)s).")
+                % {
+                    "field": Tenancy._meta.get_field(date_field).verbose_name,
+                    "moved_in_on": moved_in_on.isoformat(),
+                },
+                field=date_field,
+            )
+        changes[date_field] = day
+    return workflow_transition(
+        obj=tenancy, to=to, acting_user=acting_user, comment=comment, expected_from=expected_from, **changes
+    )
+
+
+# --- MOU workflow ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def mou_commitment_record_actual(
+    *,
+    commitment: MouCommitment,
+    actual_value: int,
+    actual_on: dt.date,
+    evidence: str = "",
+    acting_user,
+) -> MouCommitment:
+    """Record what was actually delivered on a promise (people, won, 1 for an office opened) and when."""
+    commitment = MouCommitment.objects.select_for_update().select_related("mou").get(pk=commitment.pk)
+    mou = Mou.objects.select_for_update().get(pk=commitment.mou_id)
+    if mou.status not in (Mou.Status.SIGNED, Mou.Status.IN_PROGRESS, Mou.Status.PARTLY_FULFILLED):
+        raise ApplicationError(
+            _("This MOU is “%(status)s”: its commitments are closed.") % {"status": mou.get_status_display()}
+        )
+    if actual_value is None or actual_value < 0:
+        raise ApplicationError(_("Give the actual value (0 or more)."), field="actual_value")
+    if actual_on is None:
+        raise ApplicationError(_("Give the date of the actual value."), field="actual_on")
+    commitment.actual_value = actual_value
+    commitment.actual_on = actual_on
+    commitment.evidence = evidence
+    commitment._history_user = acting_user
+    commitment.full_clean()
+    commitment.save()
+    return commitment
+
+
+def _commitment_label(commitment: MouCommitment) -> str:
+    return f"{commitment.get_kind_display()} {commitment.description}".strip()
+
+
+@transaction.atomic
+def mou_transition(*, mou: Mou, to: str, acting_user, comment: str = "", expected_from: str | None = None) -> Mou:
+    """Move an MOU along Mou.TRANSITIONS. Fulfilled needs every commitment delivered (actual >= promised);
+    partly fulfilled needs some actual value recorded and something still short."""
+    locked = Mou.objects.select_for_update().get(pk=mou.pk)
+    _refuse_unless_step_allowed(obj=locked, to=to, acting_user=acting_user, expected_from=expected_from)
+    commitments = list(locked.commitments.select_for_update().order_by("pk"))
+    if to == Mou.Status.FULFILLED:
+        if not commitments:
+            raise ApplicationError(
+                _("This MOU has no commitments: record what was promised before marking it fulfilled.")
+            )
+        short = [c for c in commitments if not c.is_delivered]
+        if short:
+            raise ApplicationError(
+                _(
+                    "Not every commitment is delivered: %(short)s. Record the actual values, or mark it partly fulfilled."
+                )
+                % {"short": "; ".join(_commitment_label(c) for c in short)}
+            )
+    elif to == Mou.Status.PARTLY_FULFILLED:
+        if not any(c.actual_value is not None for c in commitments):
+            raise ApplicationError(_("No actual value is recorded on any commitment: record what was delivered first."))
+        if commitments and all(c.is_delivered for c in commitments):
+            raise ApplicationError(_("Every commitment is delivered: mark the MOU fulfilled instead."))
+    return workflow_transition(obj=locked, to=to, acting_user=acting_user, comment=comment, expected_from=expected_from)

@@ -31,6 +31,10 @@ class TransitionLogInline(GenericTabularInline):
     verbose_name = _("workflow step")
     verbose_name_plural = _("workflow history")
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Whoever may see the record (the parent admin decides, zone-scoped) sees how it got here.
+        return True
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -3,7 +3,27 @@ company portal shows (public calls; a company's own applications, always filtere
 
 import datetime as dt
 
-from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Rank
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,8 +39,12 @@ from programs.models import (
     ApplicationTransition,
     Call,
     Enrolment,
+    Review,
+    ReviewScore,
+    RubricCriterion,
     Trainee,
 )
+from zones.models import ZoneStaff
 from zones.selectors import zone_ids_for_user
 
 
@@ -231,3 +255,138 @@ def revision_changes(revision: ApplicationRevision, previous: ApplicationRevisio
         if (document.question_key, document.sha256) not in before_docs:
             changes.append((str(_("New document")), "-", document.original_name))
     return changes
+
+
+# --- review and ranking ------------------------------------------------------------
+
+# Applications that take part in a call's ranking: under review, or decided after review.
+RANKED_STATUSES = (Application.Status.UNDER_REVIEW, Application.Status.REJECTED, *Application.AWARDED_STATUSES)
+
+
+def user_is_reviewer_only(user) -> bool:
+    """A user whose only zone role is reviewer (not a superuser): they see only the reviews assigned to them."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    cached = getattr(user, "_reviewer_only_cache", None)
+    if cached is None:
+        roles = set(ZoneStaff.objects.filter(user=user, is_active=True).values_list("role", flat=True))
+        cached = roles == {ZoneStaff.Role.REVIEWER}
+        user._reviewer_only_cache = cached
+    return cached
+
+
+def reviews_visible_to(user, queryset: QuerySet[Review] | None = None) -> QuerySet[Review]:
+    """Reviewers see the reviews assigned to them; everyone else the queryset as given (zone scope applies)."""
+    queryset = Review.objects.all() if queryset is None else queryset
+    if user_is_reviewer_only(user):
+        return queryset.filter(reviewer=user)
+    return queryset
+
+
+def applications_visible_to_reviewer(user, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """For a reviewer-only user, the applications they are assigned to review; others unchanged."""
+    if user_is_reviewer_only(user):
+        return queryset.filter(pk__in=Subquery(Review.objects.filter(reviewer=user).values("application_id")))
+    return queryset
+
+
+def zone_reviewers(zone_id: int) -> QuerySet:
+    """The active users with an active reviewer role in the zone."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            zone_roles__zone_id=zone_id,
+            zone_roles__is_active=True,
+            zone_roles__role=ZoneStaff.Role.REVIEWER,
+        )
+        .order_by("username")
+    )
+
+
+def criterion_average_key(criterion: RubricCriterion) -> str:
+    return f"criterion_{criterion.pk}_average"
+
+
+def criterion_passed_key(criterion: RubricCriterion) -> str:
+    return f"criterion_{criterion.pk}_passed"
+
+
+def _at_least(value, threshold) -> Case:
+    """True / False, NULL while there is nothing to compare."""
+    return Case(
+        When(**{f"{value}__isnull": True}, then=Value(None)),
+        When(**{f"{value}__gte": threshold}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def call_ranking(call: Call, criteria: list[RubricCriterion] | None = None) -> QuerySet[Application]:
+    """The call's applications under review or decided, ranked by their weighted average, in one query.
+
+    Only submitted reviews without a conflict of interest count. Per row:
+    - `average_score` (0-100) and `review_count` (Application.with_review_score);
+    - `spread`: highest minus lowest reviewer's weighted total;
+    - `criterion_<id>_average` and `criterion_<id>_passed` (average score vs the criterion's pass score;
+      NULL when the criterion has none or nothing is scored);
+    - `passes_overall`: average vs the call's pass score (NULL when the call has none);
+    - `passed`: passes overall (when set) and fails no criterion; NULL before any counted review;
+    - `rank`: RANK() by average, ties share a rank; rows without an average come last.
+    `criteria` (the call's rubric, in order) saves a query when the caller already has it.
+    """
+    criteria = list(call.criteria.order_by("order", "pk")) if criteria is None else criteria
+    counted_scores = ReviewScore.objects.counted().filter(review__application=OuterRef("pk"))
+    per_review = (
+        Review.objects.counted()
+        .filter(application=OuterRef("pk"))
+        .with_score()
+        .order_by()
+        .values("application")
+        .annotate(spread=Max("weighted_score") - Min("weighted_score"))
+        .values("spread")
+    )
+    ranked_rejected = Q(status=Application.Status.REJECTED) & Exists(Review.objects.filter(application=OuterRef("pk")))
+    queryset = (
+        Application.objects.active()
+        .filter(call=call)
+        .filter(Q(status__in=[s for s in RANKED_STATUSES if s != Application.Status.REJECTED]) | ranked_rejected)
+        .select_related("company", "screening")
+        .with_review_score()
+        .annotate(spread=Subquery(per_review, output_field=FloatField()))
+    )
+    criterion_failed = []
+    for criterion in criteria:
+        average = (
+            counted_scores.filter(criterion=criterion)
+            .order_by()
+            .values("criterion")
+            .annotate(average=Avg("score"))
+            .values("average")
+        )
+        queryset = queryset.annotate(**{criterion_average_key(criterion): Subquery(average, output_field=FloatField())})
+        if criterion.pass_score is not None:
+            queryset = queryset.annotate(
+                **{criterion_passed_key(criterion): _at_least(criterion_average_key(criterion), criterion.pass_score)}
+            )
+            criterion_failed.append(Q(**{criterion_passed_key(criterion): False}))
+        else:
+            queryset = queryset.annotate(**{criterion_passed_key(criterion): Value(None, output_field=BooleanField())})
+    if call.pass_score is not None:
+        queryset = queryset.annotate(passes_overall=_at_least("average_score", call.pass_score))
+    else:
+        queryset = queryset.annotate(passes_overall=Value(None, output_field=BooleanField()))
+    any_failed = Q()
+    for failed in criterion_failed:
+        any_failed |= failed
+    queryset = queryset.annotate(
+        passed=Case(
+            When(average_score__isnull=True, then=Value(None)),
+            When(passes_overall=False, then=Value(False)),
+            *([When(any_failed, then=Value(False))] if criterion_failed else []),
+            default=Value(True),
+            output_field=BooleanField(),
+        ),
+        rank=Window(Rank(), order_by=F("average_score").desc(nulls_last=True)),
+    )
+    return queryset.order_by(F("average_score").desc(nulls_last=True), "pk")

@@ -17,6 +17,7 @@ log "migrating the database"
 .venv/bin/python manage.py migrate --noinput -v0
 log "loading the demo data"
 .venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py setup_schedules
 .venv/bin/python manage.py ensure_admin
 
 # honcho gives each process its own PORT, so the web server's address travels under other names.

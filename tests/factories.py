@@ -278,6 +278,16 @@ class ReviewScoreFactory(factory.django.DjangoModelFactory):
     score = 80
 
 
+class ScreeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = p.Screening
+
+    application = factory.SubFactory(ApplicationFactory, status=p.Application.Status.SCREENING)
+    eligible = True
+    screened_by = factory.SubFactory(StaffUserFactory)
+    screened_at = factory.LazyFunction(timezone.now)
+
+
 class FundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = p.Fund

@@ -462,6 +462,19 @@ class ExemptionGrant(ArchivableModel):
 
     # Grants the company may act on today.
     IN_FORCE_STATUSES = (Status.GRANTED, Status.ACTIVE, Status.EXTENDED)
+    # Grants in use: incidents and use-and-result reports are filed against these.
+    REPORTABLE_STATUSES = (Status.ACTIVE, Status.EXTENDED)
+    # The workflow (zones.services): granted with conditions, period, insurance and certificate; extended once.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.REQUESTED: (Status.UNDER_REVIEW, Status.REFUSED),
+        Status.UNDER_REVIEW: (Status.GRANTED, Status.REFUSED),
+        Status.GRANTED: (Status.ACTIVE, Status.REVOKED),
+        Status.ACTIVE: (Status.EXTENDED, Status.EXPIRED, Status.REVOKED),
+        Status.EXTENDED: (Status.EXPIRED, Status.REVOKED),
+        Status.EXPIRED: (),
+        Status.REVOKED: (),
+        Status.REFUSED: (),
+    }
 
     special_case = models.ForeignKey(
         SpecialCase, verbose_name=_("special case"), on_delete=models.PROTECT, related_name="grants"
@@ -570,3 +583,52 @@ class ExemptionIncident(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.grant} · {self.occurred_at:%Y-%m-%d}"
+
+
+class ExemptionUseReportQuerySet(models.QuerySet):
+    def for_admin_list(self) -> "ExemptionUseReportQuerySet":
+        return self.select_related("grant__company", "grant__special_case__zone", "submitted_by")
+
+
+class ExemptionUseReport(TimeStampedModel):
+    """A periodic use-and-result report on an exemption grant in use: how often it was used, what came of it."""
+
+    grant = models.ForeignKey(
+        ExemptionGrant, verbose_name=_("exemption grant"), on_delete=models.PROTECT, related_name="use_reports"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    uses = models.PositiveIntegerField(_("uses"), help_text=_("How many times the special case was used."))
+    results = models.TextField(_("results"))
+    issues = models.TextField(_("issues"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+
+    objects = ExemptionUseReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exemption use report")
+        verbose_name_plural = _("exemption use reports")
+        ordering = ["grant", "-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="exemptionusereport_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period_start"], name="exemptionusereport_start_idx"),
+            models.Index(fields=["submitted_at"], name="exemptionusereport_sub_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant} · {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"

@@ -215,6 +215,15 @@ class Tenancy(ArchivableModel):
         EXITED = "exited", _("Exited")
 
     ACTIVE_STATUSES = (Status.APPLICANT, Status.RESIDENT, Status.MEMBERSHIP)
+    # The workflow (companies.services.tenancy_transition): a resident leaves the space by graduating,
+    # staying on as a member without a space, or exiting; a graduate may join the membership later.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.APPLICANT: (Status.RESIDENT, Status.EXITED),
+        Status.RESIDENT: (Status.GRADUATED, Status.MEMBERSHIP, Status.EXITED),
+        Status.GRADUATED: (Status.MEMBERSHIP,),
+        Status.MEMBERSHIP: (Status.EXITED,),
+        Status.EXITED: (),
+    }
 
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="tenancies")
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="tenancies")
@@ -304,6 +313,17 @@ class Mou(ArchivableModel):
         PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
         LAPSED = "lapsed", _("Lapsed")
         TERMINATED = "terminated", _("Terminated")
+
+    # The workflow (companies.services.mou_transition): "fulfilled" needs every commitment delivered,
+    # "partly fulfilled" some actual value; a partly fulfilled MOU becomes fulfilled when the rest follows.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.SIGNED: (Status.IN_PROGRESS, Status.TERMINATED),
+        Status.IN_PROGRESS: (Status.FULFILLED, Status.PARTLY_FULFILLED, Status.LAPSED, Status.TERMINATED),
+        Status.PARTLY_FULFILLED: (Status.FULFILLED,),
+        Status.FULFILLED: (),
+        Status.LAPSED: (),
+        Status.TERMINATED: (),
+    }
 
     zone = models.ForeignKey("zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="mous")
     company = models.ForeignKey(

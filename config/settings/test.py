@@ -26,3 +26,8 @@ STORAGES = {
 
 # Static files come from the finders in tests; WhiteNoise serves collected files in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# Unit tests run Celery tasks in the caller (eager); tests/core/test_notifications_worker.py turns this off
+# and runs a real worker against the Redis broker (CELERY_BROKER_URL) that make test starts.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

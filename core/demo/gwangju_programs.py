@@ -17,6 +17,7 @@ from programs.models import (
     Review,
     ReviewScore,
     RubricCriterion,
+    Screening,
     TrainingProgram,
 )
 from zones.models import Zone
@@ -167,6 +168,7 @@ def build_compute(ctx: Context, zone: Zone, companies: list[Company], opened: li
     stored = list(ensure_many(Application, applications, ("company_id",), call=call).values())
 
     _build_reviews(ctx, stored, criteria)
+    _build_screenings(ctx, stored)
 
     allocation_status = {
         Application.Status.ACTIVE: ComputeAllocation.Status.IN_USE,
@@ -239,6 +241,21 @@ def _build_reviews(ctx: Context, applications: list[Application], criteria: list
         for criterion, score in zip(criteria, values, strict=True)
     ]
     ensure_many(ReviewScore, scores, ("review_id", "criterion_id"), review__in=stored.values())
+
+
+def _build_screenings(ctx: Context, applications: list[Application]) -> None:
+    """Every application was screened: the 20 that reached review were eligible, the last 10 were not."""
+    screenings = [
+        Screening(
+            application=application,
+            eligible=i < COMPUTE_AWARDS + 10,
+            reason="" if i < COMPUTE_AWARDS + 10 else "광주 소재 사업장 확인 불가 (공모 자격 미충족)",
+            screened_by=ctx.users["officer.gwangju"],
+            screened_at=at(dt.date(2025, 3, 5), 10, i % 60),
+        )
+        for i, application in enumerate(applications)
+    ]
+    ensure_many(Screening, screenings, ("application_id",), application__in=applications)
 
 
 def build_academy(zone: Zone, companies: list[Company], opened: list[int]) -> None:

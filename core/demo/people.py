@@ -14,6 +14,10 @@ from zones.models import ZoneStaff
 ZONE_OFFICE_GROUP = "Zone office"
 ZONE_OFFICE_APPS = ("zones", "companies", "programs")
 ZONE_OFFICE_ACTIONS = ("view", "add", "change")  # never delete: records are archived
+# Reviewers see the reviews assigned to them (the admin narrows the rows) and write through the review services.
+# No view on applications: ApplicationAdmin does not narrow them to a reviewer's assignments.
+REVIEWER_GROUP = "Reviewer"
+REVIEWER_PERMISSIONS = ("view_review", "change_review", "view_reviewscore", "change_reviewscore", "view_call")
 
 # The fields of the Seoul AI Hub's companies (seed 003).
 AI_FIELDS = [
@@ -90,8 +94,12 @@ def build_users(ctx: Context) -> None:
         user = ensure_user(ctx, username, last_name=last, first_name=first, is_staff=True)
         user.groups.add(group)
         ctx.logins.append((username, "특구 담당관 / zone officer"))
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
+    reviewers.permissions.set(
+        Permission.objects.filter(content_type__app_label="programs", codename__in=REVIEWER_PERMISSIONS)
+    )
     for username, (last, first, _zone) in REVIEWERS.items():
-        ensure_user(ctx, username, last_name=last, first_name=first, is_staff=False)
+        ensure_user(ctx, username, last_name=last, first_name=first, is_staff=False).groups.add(reviewers)
         ctx.logins.append((username, "심사위원 / reviewer"))
 
 

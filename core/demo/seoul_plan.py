@@ -18,6 +18,7 @@ from core.demo.common import (
 from zones.models import (
     ExemptionGrant,
     ExemptionIncident,
+    ExemptionUseReport,
     PlanChange,
     PlanOperator,
     ProjectArea,
@@ -358,4 +359,13 @@ def build_grants(cases: dict[str, SpecialCase], operators: dict[str, Company]) -
         severity=ExemptionIncident.Severity.MINOR,
         description="자율주행 배송로봇이 양재천 산책로 볼라드와 저속 접촉 (인명·재산 피해 없음).",
         action_taken="운행 경로 재설정 및 라이다 센서 보정 후 5월 16일 운행 재개; 결과 보고서 제출.",
+    )
+    upsert(
+        ExemptionUseReport,
+        {"grant": stored["robotics"], "period_start": dt.date(2025, 4, 1)},
+        period_end=dt.date(2025, 6, 30),
+        uses=312,
+        results="양재천 산책로 배송 312건 완료, 평균 배송시간 18분; 주민 만족도 조사 4.3/5.",
+        issues="5월 14일 볼라드 저속 접촉 1건 (사고 보고 완료).",
+        submitted_at=at(dt.date(2025, 7, 10), 11, 0),
     )

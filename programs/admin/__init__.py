@@ -4,6 +4,6 @@ Every list is scoped to the user's zones (`zone_path`), takes its figures from o
 `for_admin_list()`), and filters only on indexed columns. Nothing is deleted; archivable records are archived.
 """
 
-from programs.admin import applications, calls, forms, funds, training
+from programs.admin import applications, calls, forms, funds, reviews, training
 
-__all__ = ["applications", "calls", "forms", "funds", "training"]
+__all__ = ["applications", "calls", "forms", "funds", "reviews", "training"]

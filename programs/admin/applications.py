@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +26,19 @@ from core.admin import (
     ForAdminListMixin,
     ZoneListFilter,
 )
+from core.admin_workflow import WorkflowAdminMixin
 from core.exceptions import ApplicationError
 from core.formatting import format_krw
+from programs.admin.reviews import ReviewVisibilityMixin, ReviewWorkflowMixin
 from programs.models import (
     Application,
     ApplicationDocument,
     ApplicationMessage,
     ApplicationRevision,
     ApplicationTransition,
+    Fund,
+    Investment,
+    Program,
     Review,
     ReviewScore,
 )
@@ -41,6 +48,8 @@ from programs.services.applications import (
     application_request_info,
     application_start_screening,
 )
+from programs.services.decisions import application_approve, application_step, office_steps_for
+from programs.services.outcomes import ApprovalDetails, investing_funds
 
 
 def format_score(value: float | None) -> str:
@@ -246,8 +255,71 @@ class OfficeMessageForm(forms.Form):
     )
 
 
+class ApprovalForm(forms.Form):
+    """What the approval sets on the outcome record; only the fields of the call's kind are shown."""
+
+    KIND_FIELDS = {
+        Program.Kind.COMPUTE: ("resource", "value_krw", "starts_on", "ends_on"),
+        Program.Kind.FUND: ("fund", "amount_krw", "instrument", "starts_on"),
+        Program.Kind.EXEMPTION: ("starts_on", "ends_on", "conditions"),
+    }
+    COMMON_FIELDS = ("expected_from", "comment")
+
+    expected_from = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment (kept with the decision)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    resource = forms.CharField(label=_("Resource"), max_length=100, initial="GPU", help_text=_("e.g. NVIDIA H100"))
+    value_krw = forms.IntegerField(label=_("Value (KRW)"), min_value=0, required=False)
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
+    amount_krw = forms.IntegerField(label=_("Amount (KRW)"), min_value=1)
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Investment.Instrument.choices)
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = application.call.program.kind
+        keep = (*self.COMMON_FIELDS, *self.KIND_FIELDS.get(kind, ()))
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "fund" in self.fields:
+            funds = investing_funds(application.call.program.zone_id)
+            self.fields["fund"].queryset = funds
+            if len(funds) == 1:
+                self.fields["fund"].initial = funds[0].pk
+        if "amount_krw" in self.fields:
+            self.fields["amount_krw"].initial = application.requested_amount_krw or None
+        if kind == Program.Kind.FUND:
+            self.fields["starts_on"].label = _("Invested on")
+        if kind == Program.Kind.EXEMPTION and application.special_case_id:
+            self.fields["conditions"].initial = application.special_case.conditions
+
+    def details(self) -> ApprovalDetails:
+        data = self.cleaned_data
+        return ApprovalDetails(
+            resource=data.get("resource") or None,
+            value_krw=data.get("value_krw"),
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            fund=data.get("fund"),
+            amount_krw=data.get("amount_krw"),
+            instrument=data.get("instrument") or None,
+            conditions=data.get("conditions") if "conditions" in self.fields else None,
+        )
+
+
+class RejectReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (kept with each application and sent to the company)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
 @admin.register(Application)
-class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
+class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     zone_path = "call__program__zone"
     list_display = (
         "company",
@@ -303,7 +375,13 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
         ApplicationDocumentInline,
         ReviewInline,
     )
-    actions = [*ArchivableAdmin.actions, "start_screening", "request_information"]
+    actions = [
+        *ArchivableAdmin.actions,
+        "start_screening",
+        "send_to_review",
+        "reject_selected",
+        "request_information",
+    ]
 
     @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def zone(self, obj: Application):
@@ -313,7 +391,84 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
 
     def get_urls(self):
         write = self.admin_site.admin_view(self.write_view)
-        return [path("<path:object_id>/write/", write, name="programs_application_write"), *super().get_urls()]
+        approve = self.admin_site.admin_view(self.approve_view)
+        return [
+            path("<path:object_id>/write/", write, name="programs_application_write"),
+            path("<path:object_id>/approve/", approve, name="programs_application_approve"),
+            *super().get_urls(),
+        ]
+
+    # --- the workflow's buttons (WorkflowAdminMixin): the office's steps, through the decision services ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        workflow, original = context.get("workflow"), context.get("original")
+        if workflow and original is not None:
+            # Only what this user may do: the company's own steps and, for officers, the decision are left out.
+            allowed = set(office_steps_for(original, request.user))
+            workflow["steps"] = [(step, label) for step, label in workflow["steps"] if step in allowed]
+        return response
+
+    def transition_view(self, request, object_id):
+        # Approval asks for the outcome's details first: the approval page, carrying the status the person saw.
+        if request.method == "POST" and request.POST.get("to") == Application.Status.APPROVED:
+            query = urlencode(
+                {"expected_from": request.POST.get("expected_from", ""), "comment": request.POST.get("comment", "")}
+            )
+            return HttpResponseRedirect(f"{reverse('admin:programs_application_approve', args=[object_id])}?{query}")
+        return super().transition_view(request, object_id)
+
+    def perform_transition(self, request, obj, to: str, comment: str, expected_from: str):
+        if to == Application.Status.INFO_REQUESTED and not comment:
+            comment = STANDARD_INFO_REQUEST
+        return application_step(
+            application=obj, to=to, acting_user=request.user, comment=comment, expected_from=expected_from or None
+        )
+
+    def approve_view(self, request, object_id):
+        """The decision to award, with what the outcome record (allocation, investment, grant) needs."""
+        application = self.get_object(request, unquote(object_id))
+        if application is None:
+            raise Http404(gettext("No such application in your zones."))
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        initial = {
+            "expected_from": request.GET.get("expected_from") or application.status,
+            "comment": request.GET.get("comment", ""),
+        }
+        form = ApprovalForm(request.POST or None, initial=initial, application=application)
+        if request.method == "POST" and form.is_valid():
+            try:
+                approval = application_approve(
+                    application=application,
+                    acting_user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    expected_from=form.cleaned_data["expected_from"],
+                    details=form.details(),
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                if approval.outcome is None:
+                    text = gettext("Approved. This kind of call has no outcome record: the approval is the record.")
+                else:
+                    text = gettext("Approved, and recorded: %(outcome)s (%(kind)s).") % {
+                        "outcome": approval.outcome,
+                        "kind": approval.outcome._meta.verbose_name,
+                    }
+                self.message_user(request, text, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:programs_application_change", args=[application.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": application,
+            "title": gettext("Approve the application"),
+            "form": form,
+            "kind": application.call.program.get_kind_display(),
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/programs/application/approve.html", context)
 
     @admin.display(description=_("zone office"))
     def office_tools(self, obj: Application):
@@ -372,24 +527,72 @@ class ApplicationAdmin(ForAdminListMixin, ArchivableAdmin):
         return TemplateResponse(request, "programs/admin/application_write.html", context)
 
     def _run(self, request, queryset, service, **kwargs) -> int:
-        done = 0
+        """Each record on its own: one refused is reported (which and why), the others proceed."""
+        done = refused = 0
         for application in queryset:
             try:
                 service(application=application, acting_user=request.user, **kwargs)
             except ApplicationError as error:
+                refused += 1
                 self.message_user(request, f"{application}: {error.message}", messages.WARNING)
             else:
                 done += 1
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d application was refused (see above).",
+                    "%(n)d applications were refused (see above).",
+                    refused,
+                )
+                % {"n": refused},
+                messages.WARNING,
+            )
         return done
 
     @admin.action(description=_("Start screening the selected submitted applications"), permissions=["change"])
     def start_screening(self, request, queryset) -> None:
-        done = self._run(request, queryset, application_start_screening)
+        done = self._run(request, queryset, application_step, to=Application.Status.SCREENING)
         if done:
             self.message_user(
                 request,
                 ngettext("%(n)d application in screening.", "%(n)d applications in screening.", done) % {"n": done},
             )
+
+    @admin.action(description=_("Move the selected applications in screening to review"), permissions=["change"])
+    def send_to_review(self, request, queryset) -> None:
+        done = self._run(request, queryset, application_step, to=Application.Status.UNDER_REVIEW)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d application moved to review.", "%(n)d applications moved to review.", done)
+                % {"n": done},
+            )
+
+    @admin.action(description=_("Reject the selected applications (with a reason)"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        """First a page asking the reason; then each application is rejected on its own."""
+        form = RejectReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = self._run(
+                request, queryset, application_step, to=Application.Status.REJECTED, comment=form.cleaned_data["reason"]
+            )
+            if done:
+                self.message_user(
+                    request, ngettext("%(n)d application rejected.", "%(n)d applications rejected.", done) % {"n": done}
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Reject the selected applications"),
+            "form": form,
+            "queryset": queryset,
+            "action": "reject_selected",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/programs/application/reject_selected.html", context)
 
     @admin.action(
         description=_("Request more information (standard message) for the selected applications in screening"),
@@ -482,7 +685,7 @@ class ReviewScoreInline(DomainInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ForAdminListMixin, DomainAdmin):
+class ReviewAdmin(ReviewWorkflowMixin, ForAdminListMixin, DomainAdmin):
     zone_path = "application__call__program__zone"
     list_display = ("application", "call", "reviewer", "submitted_at", "conflict_of_interest", "weighted_score")
     list_filter = (ZoneListFilter, ReviewSubmittedFilter)
@@ -495,10 +698,10 @@ class ReviewAdmin(ForAdminListMixin, DomainAdmin):
     )
     autocomplete_fields = ("application", "reviewer")
     date_hierarchy = "submitted_at"
-    readonly_fields = ("weighted_score", *TIMESTAMPS)
+    readonly_fields = ("weighted_score", "reviewer_tools", "conflict_reason", *TIMESTAMPS)
     fieldsets = (
-        (None, {"fields": ("application", "reviewer", "conflict_of_interest")}),
-        (_("Review"), {"fields": ("comment", "submitted_at", "weighted_score")}),
+        (None, {"fields": ("application", "reviewer", "conflict_of_interest", "conflict_reason")}),
+        (_("Review"), {"fields": ("reviewer_tools", "comment", "submitted_at", "weighted_score")}),
         RECORD_FIELDSET,
     )
     inlines = (ReviewScoreInline,)
@@ -513,8 +716,9 @@ class ReviewAdmin(ForAdminListMixin, DomainAdmin):
 
 
 @admin.register(ReviewScore)
-class ReviewScoreAdmin(ForAdminListMixin, DomainAdmin):
+class ReviewScoreAdmin(ReviewVisibilityMixin, ForAdminListMixin, DomainAdmin):
     zone_path = "review__application__call__program__zone"
+    reviewer_path = "review__reviewer"
     form = ReviewScoreForm
     list_display = ("application", "reviewer", "criterion", "score", "maximum")
     list_filter = (ZoneListFilter,)

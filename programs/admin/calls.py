@@ -20,6 +20,7 @@ from core.admin import (
 )
 from core.formatting import format_krw
 from programs.admin.forms import call_form_preview, call_form_sections
+from programs.admin.reviews import CallReviewMixin
 from programs.models import Call, Program, RubricCriterion
 
 RUBRIC_TOTAL = 100
@@ -107,7 +108,7 @@ class RubricCriterionInline(DomainInline):
 
 
 @admin.register(Call)
-class CallAdmin(ForAdminListMixin, ArchivableAdmin):
+class CallAdmin(CallReviewMixin, ForAdminListMixin, ArchivableAdmin):
     zone_path = "program__zone"
     list_display = (
         "title_ko",
@@ -118,21 +119,26 @@ class CallAdmin(ForAdminListMixin, ArchivableAdmin):
         "application_count",
         "award_count",
         "competition_ratio",
+        "ranking_link",
     )
     list_filter = (ZoneListFilter, CallStateFilter, "program__kind")
     search_fields = ("code", "title_ko", "title_en", "program__name_ko")
     autocomplete_fields = ("program",)
     date_hierarchy = "opens_at"
-    readonly_fields = (*TIMESTAMPS, "form_version", "form_sections", "form_preview")
+    readonly_fields = (*TIMESTAMPS, "form_version", "form_sections", "form_preview", "ranking_link")
     fieldsets = (
         (None, {"fields": ("program", "code", "title_ko", "title_en")}),
         (_("Window"), {"fields": ("opens_at", "closes_at", "is_published")}),
         (_("Eligibility"), {"fields": ("eligibility_ko", "eligibility_en", "documents_required")}),
-        (_("Awards and review"), {"fields": ("awards_planned", "budget_krw", "gpu_hours_available", "pass_score")}),
+        (
+            _("Awards and review"),
+            {"fields": ("awards_planned", "budget_krw", "gpu_hours_available", "pass_score", "ranking_link")},
+        ),
         (_("Application form"), {"fields": ("form_version", "form_sections", "form_preview")}),
         ARCHIVED_RECORD_FIELDSET,
     )
     inlines = (RubricCriterionInline,)
+    actions = [*ArchivableAdmin.actions, "assign_zone_reviewers"]
 
     # The form's sections are edited on their own pages (each with its questions); listed and previewed here.
     @admin.display(description=_("form sections"))

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from core.admin import (
     ARCHIVED_RECORD_FIELDSET,
@@ -12,8 +13,11 @@ from core.admin import (
     ForAdminListMixin,
     ZoneListFilter,
 )
+from core.admin_workflow import TransitionLogInline, WorkflowAdminMixin
 from programs.models import Cohort, Enrolment, Trainee, TrainingProgram
+from programs.resources import EnrolmentResource
 from programs.selectors import trainee_list
+from programs.services import training as training_services
 
 ENROLMENT_FIELDS = (
     "status",
@@ -88,6 +92,7 @@ class CohortEnrolmentInline(DomainInline):
     fk_name = "cohort"
     zone_path = "cohort__training_program__zone"
     fields = ("trainee", *ENROLMENT_FIELDS, "job_title")
+    readonly_fields = ("status",)  # a workflow: steps are taken on the enrolment's page
     autocomplete_fields = ("trainee", "employed_by")
 
     def get_queryset(self, request):
@@ -143,6 +148,7 @@ class TraineeEnrolmentInline(DomainInline):
     fk_name = "trainee"
     zone_path = "cohort__training_program__zone"
     fields = ("cohort", *ENROLMENT_FIELDS)
+    readonly_fields = ("status",)  # a workflow: steps are taken on the enrolment's page
     autocomplete_fields = ("cohort", "employed_by")
 
     def get_queryset(self, request):
@@ -186,7 +192,11 @@ class TraineeAdmin(ForAdminListMixin, ArchivableAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ForAdminListMixin, ArchivableAdmin):
+class EnrolmentAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+    resource_classes = (EnrolmentResource,)
+    """Status changes are the workflow's buttons (each records its date, today); "employed" takes the employer
+    and hiring date saved on the page, refused naming what is missing."""
+
     zone_path = "cohort__training_program__zone"
     list_display = ("trainee_name", "cohort", "zone", "status", "enrolled_on", "completed_on", "employer")
     list_filter = (ZoneListFilter, "status", "cohort__training_program__track")
@@ -206,6 +216,27 @@ class EnrolmentAdmin(ForAdminListMixin, ArchivableAdmin):
         (_("Employment"), {"fields": ("employed_by", "employer_name", "employed_on", "job_title")}),
         ARCHIVED_RECORD_FIELDSET,
     )
+    inlines = (TransitionLogInline,)
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if obj is not None else ()  # a new enrolment has no steps yet
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "status") if obj is not None else readonly
+
+    def perform_transition(self, request, obj, to: str, comment: str, expected_from: str):
+        common = {"acting_user": request.user, "comment": comment, "expected_from": expected_from}
+        if to == Enrolment.Status.EMPLOYED:
+            return training_services.enrolment_employ(
+                enrolment=obj,
+                employed_by=obj.employed_by,
+                employer_name=obj.employer_name,
+                employed_on=obj.employed_on,
+                job_title=obj.job_title,
+                **common,
+            )
+        return training_services.enrolment_transition(enrolment=obj, to=to, **common)
 
     @admin.display(description=_("trainee"), ordering="trainee__full_name")
     def trainee_name(self, obj: Enrolment) -> str:

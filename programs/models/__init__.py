@@ -26,6 +26,7 @@ from programs.models.funds import (
     InvestmentQuerySet,
 )
 from programs.models.portal import ApplicationDocument, ApplicationMessage, ApplicationRevision, ApplicationTransition
+from programs.models.reviews import Screening, ScreeningQuerySet
 from programs.models.training import (
     Cohort,
     CohortQuerySet,
@@ -69,6 +70,8 @@ __all__ = [
     "ReviewScoreQuerySet",
     "RubricCriterion",
     "RubricCriterionQuerySet",
+    "Screening",
+    "ScreeningQuerySet",
     "Trainee",
     "TraineeQuerySet",
     "TrainingProgram",

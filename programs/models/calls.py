@@ -361,6 +361,7 @@ class Review(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="reviews"
     )
     conflict_of_interest = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_reason = models.TextField(_("conflict of interest (reason)"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 

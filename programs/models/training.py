@@ -188,6 +188,14 @@ class Enrolment(ArchivableModel):
 
     ENROLLED_STATUSES = (Status.ENROLLED, Status.COMPLETED, Status.EMPLOYED)
     COMPLETED_STATUSES = (Status.COMPLETED, Status.EMPLOYED)
+    # The workflow (programs.services.training): employment is recorded for trainees who completed.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.APPLIED: (Status.ENROLLED, Status.DROPPED),
+        Status.ENROLLED: (Status.COMPLETED, Status.DROPPED),
+        Status.COMPLETED: (Status.EMPLOYED,),
+        Status.DROPPED: (),
+        Status.EMPLOYED: (),
+    }
 
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrolments")
     trainee = models.ForeignKey(Trainee, verbose_name=_("trainee"), on_delete=models.PROTECT, related_name="enrolments")

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -29,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyMember
 from core.exceptions import ApplicationError
+from core.notifications import notify_users
 from programs.models import (
     Application,
     ApplicationMessage,
@@ -158,16 +157,7 @@ def _queue_mail(recipients: Iterable[str], subject: Callable[[], str], body: Cal
         return
     with translation.override("ko"):
         subject_text = subject()
-    transaction.on_commit(
-        partial(
-            send_mail,
-            subject=f"[AI 특구] {subject_text}",
-            message=_bilingual(body),
-            from_email=None,
-            recipient_list=recipients,
-            fail_silently=True,
-        )
-    )
+    notify_users(recipients, subject=subject_text, body=_bilingual(body))
 
 
 def _notify_company(application: Application, subject: Callable[[], str], body: Callable[[], str]) -> None:
@@ -350,11 +340,26 @@ def application_reply(*, application: Application, acting_user: AbstractBaseUser
 # --- zone office side --------------------------------------------------------------
 
 
+def _ensure_expected(locked: Application, expected_from: str | None) -> None:
+    """Two people deciding at once: the one who saw an older status is told, nothing is overwritten."""
+    if expected_from and locked.status != expected_from:
+        raise ApplicationError(
+            _(
+                "Someone else changed this application while you were deciding: it is now “%(now)s”. "
+                "Reload the page and decide again."
+            )
+            % {"now": locked.get_status_display()}
+        )
+
+
 @transaction.atomic
-def application_start_screening(*, application: Application, acting_user: AbstractBaseUser) -> Application:
+def application_start_screening(
+    *, application: Application, acting_user: AbstractBaseUser, comment: str = "", expected_from: str | None = None
+) -> Application:
     """The office takes a submitted application into screening."""
     _ensure_office(application, acting_user)
-    return _transition(application, Status.SCREENING, acting_user)
+    _ensure_expected(_lock(application), expected_from)
+    return _transition(application, Status.SCREENING, acting_user, comment.strip())
 
 
 @transaction.atomic

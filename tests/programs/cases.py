@@ -13,6 +13,7 @@ MODELS = (
     "application",
     "review",
     "reviewscore",
+    "screening",
     "fund",
     "fundcommitment",
     "investment",

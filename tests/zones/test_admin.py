@@ -362,14 +362,15 @@ def test_grant_form_accepts_a_company_named_in_the_plan(admin_client):
 def test_grant_made_before_the_company_left_the_plan_can_still_be_revoked(admin_client):
     grant = f.ExemptionGrantFactory()  # its company is not (or no longer) in the plan
 
+    # The status is a workflow step now (the change form shows it read-only): revoked with the reason as comment.
     response = admin_client.post(
-        url(z.ExemptionGrant, "change", grant.pk),
-        grant_form_data(grant.special_case, grant.company, status="revoked", revoked_reason="조건 위반"),
+        reverse("admin:zones_exemptiongrant_step", args=[grant.pk]),
+        {"to": "revoked", "expected_from": grant.status, "comment": "조건 위반"},
     )
 
     assert response.status_code == 302
     grant.refresh_from_db()
-    assert grant.status == z.ExemptionGrant.Status.REVOKED
+    assert (grant.status, grant.revoked_reason) == (z.ExemptionGrant.Status.REVOKED, "조건 위반")
 
 
 def test_grant_form_refuses_another_companys_application(admin_client):

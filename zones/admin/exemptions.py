@@ -1,20 +1,50 @@
 """Regulatory special cases, the grants that let a named business use one, and incidents reported on them."""
 
+import datetime as dt
+
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
+from core.admin_workflow import TransitionLogInline, WorkflowAdminMixin
+from core.exceptions import ApplicationError
 from core.formatting import format_krw
+from zones import services
 from zones.admin.base import SHORT_TEXTAREA, ZoneInline, company_brn
 from zones.admin.forms import ExemptionGrantAdminForm
-from zones.models import ExemptionGrant, ExemptionIncident, SpecialCase, Zone
+from zones.models import ExemptionGrant, ExemptionIncident, ExemptionUseReport, SpecialCase, Zone
 
 
 class ExemptionIncidentInline(ZoneInline):
     model = ExemptionIncident
     fields = ("occurred_at", "reported_at", "severity", "description", "action_taken")
     formfield_overrides = SHORT_TEXTAREA
+
+
+class ExemptionUseReportInline(ZoneInline):
+    """Use-and-result reports filed on the grant (through `exemption_use_report_submit`), read-only here."""
+
+    model = ExemptionUseReport
+    fields = readonly_fields = (
+        "period_start",
+        "period_end",
+        "uses",
+        "results",
+        "issues",
+        "submitted_by",
+        "submitted_at",
+    )
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("submitted_by")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(SpecialCase)
@@ -55,8 +85,13 @@ class SpecialCaseAdmin(ForAdminListMixin, ArchivableAdmin):
 
 
 @admin.register(ExemptionGrant)
-class ExemptionGrantAdmin(ForAdminListMixin, ArchivableAdmin):
+class ExemptionGrantAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+    """The workflow's steps are buttons above the form. "Granted" takes the conditions, period, insurance and
+    certificate saved on the page (refused naming what is missing); "extended" the new end date typed
+    next to the buttons; "revoked" the comment as its reason."""
+
     zone_path = "special_case__zone"
+    change_form_template = "zones/admin/exemptiongrant_change_form.html"
     form = ExemptionGrantAdminForm
     list_display = (
         "company",
@@ -93,7 +128,44 @@ class ExemptionGrantAdmin(ForAdminListMixin, ArchivableAdmin):
         (_("Certificate and revocation"), {"fields": ("certificate_no", "revoked_reason")}),
         ARCHIVED_RECORD_FIELDSET,
     )
-    inlines = (ExemptionIncidentInline,)
+    inlines = (ExemptionIncidentInline, ExemptionUseReportInline, TransitionLogInline)
+
+    def get_inlines(self, request, obj):
+        # A grant being added has no reports or steps yet.
+        if obj is None:
+            return (ExemptionIncidentInline,)
+        return super().get_inlines(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "status", "revoked_reason") if obj is not None else readonly
+
+    def perform_transition(self, request, obj, to: str, comment: str, expected_from: str):
+        Status = ExemptionGrant.Status
+        common = {"acting_user": request.user, "expected_from": expected_from}
+        if to == Status.GRANTED:
+            return services.exemption_grant_grant(
+                grant=obj,
+                conditions=obj.conditions,
+                starts_on=obj.starts_on,
+                ends_on=obj.ends_on,
+                insurer=obj.insurer,
+                insurance_policy_no=obj.insurance_policy_no,
+                insurance_coverage_krw=obj.insurance_coverage_krw,
+                certificate_no=obj.certificate_no,
+                comment=comment,
+                **common,
+            )
+        if to == Status.EXTENDED:
+            raw = request.POST.get("new_ends_on", "").strip()
+            try:
+                ends_on = dt.date.fromisoformat(raw) if raw else None
+            except ValueError:
+                raise ApplicationError(_("The new end date is not a date (YYYY-MM-DD).")) from None
+            return services.exemption_grant_extend(grant=obj, ends_on=ends_on, comment=comment, **common)
+        if to == Status.REVOKED:
+            return services.exemption_grant_revoke(grant=obj, reason=comment, **common)
+        return services.exemption_grant_transition(grant=obj, to=to, comment=comment, **common)
 
     @admin.display(description=_("business registration number"), ordering="company__brn")
     def company_brn(self, obj: ExemptionGrant) -> str:

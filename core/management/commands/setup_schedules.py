@@ -1,0 +1,47 @@
+"""Create the reminder schedules (django-celery-beat rows), daily at 09:00 Korea time.
+
+Idempotent: a task that exists already is left as the office set it (schedule, enabled flag); only a
+missing task is created, and the name of the task it runs is kept right.
+"""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+TIMEZONE = "Asia/Seoul"
+
+SCHEDULES = (
+    ("리마인더: 공모 마감 임박 / Reminder: call closing soon", "core.tasks.remind_calls_closing"),
+    ("리마인더: 보완 자료 기한 경과 / Reminder: information overdue", "core.tasks.remind_information_overdue"),
+    ("리마인더: MOU 이행 기한 / Reminder: MOU commitments due", "core.tasks.remind_mou_commitments_due"),
+    ("리마인더: 규제특례 만료 예정 / Reminder: exemptions expiring", "core.tasks.remind_exemptions_expiring"),
+    ("리마인더: 자체 성과보고 미제출 / Reminder: self-reports overdue", "core.tasks.remind_selfreports_overdue"),
+)
+
+
+class Command(BaseCommand):
+    help = "Create the daily reminder schedules (09:00 Asia/Seoul) without overwriting edits made in the admin."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        for name, task in SCHEDULES:
+            periodic = PeriodicTask.objects.filter(task=task).order_by("pk").first()
+            if periodic is None:
+                periodic = PeriodicTask.objects.filter(name=name).first()
+            if periodic is not None:
+                if periodic.task != task:
+                    periodic.task = task
+                    periodic.save(update_fields=["task"])
+                continue
+            schedule, _ = CrontabSchedule.objects.get_or_create(
+                minute="0",
+                hour="9",
+                day_of_week="*",
+                day_of_month="*",
+                month_of_year="*",
+                timezone=TIMEZONE,
+            )
+            PeriodicTask.objects.create(name=name, task=task, crontab=schedule, enabled=True)
+            created += 1
+        self.stdout.write(f"reminder schedules: {created} created, {len(SCHEDULES) - created} kept")

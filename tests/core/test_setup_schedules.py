@@ -1,0 +1,43 @@
+"""setup_schedules creates the reminder schedules once and keeps what the office changed in the admin."""
+
+import pytest
+from django.core.management import call_command
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+from core.management.commands.setup_schedules import SCHEDULES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creates_one_daily_0900_seoul_task_per_reminder_and_is_idempotent():
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    tasks = PeriodicTask.objects.filter(task__startswith="core.tasks.remind_")
+    assert sorted(tasks.values_list("task", flat=True)) == sorted(task for _name, task in SCHEDULES)
+    assert all(t.enabled for t in tasks)
+    schedule = CrontabSchedule.objects.get()
+    assert (schedule.minute, schedule.hour, str(schedule.timezone)) == ("0", "9", "Asia/Seoul")
+    assert {t.crontab_id for t in tasks} == {schedule.pk}
+
+
+def test_keeps_an_officers_schedule_and_enabled_flag():
+    call_command("setup_schedules")
+    edited = PeriodicTask.objects.get(task="core.tasks.remind_calls_closing")
+    evening = CrontabSchedule.objects.create(minute="30", hour="18", timezone="Asia/Seoul")
+    edited.crontab = evening
+    edited.enabled = False
+    edited.name = "공모 마감 알림 (수정)"
+    edited.save()
+
+    call_command("setup_schedules")
+
+    edited.refresh_from_db()
+    assert (edited.crontab_id, edited.enabled, edited.name) == (evening.pk, False, "공모 마감 알림 (수정)")
+    assert PeriodicTask.objects.filter(task="core.tasks.remind_calls_closing").count() == 1
+
+
+def test_recreates_a_deleted_task_only():
+    call_command("setup_schedules")
+    PeriodicTask.objects.filter(task="core.tasks.remind_selfreports_overdue").delete()
+    call_command("setup_schedules")
+    assert PeriodicTask.objects.filter(task__startswith="core.tasks.remind_").count() == len(SCHEDULES)
