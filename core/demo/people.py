@@ -15,9 +15,16 @@ ZONE_OFFICE_GROUP = "Zone office"
 ZONE_OFFICE_APPS = ("zones", "companies", "programs")
 ZONE_OFFICE_ACTIONS = ("view", "add", "change")  # never delete: records are archived
 # Reviewers see the reviews assigned to them (the admin narrows the rows) and write through the review services.
-# No view on applications: ApplicationAdmin does not narrow them to a reviewer's assignments.
+# Applications too: ApplicationAdmin narrows them to the reviewer's assignments.
 REVIEWER_GROUP = "Reviewer"
-REVIEWER_PERMISSIONS = ("view_review", "change_review", "view_reviewscore", "change_reviewscore", "view_call")
+REVIEWER_PERMISSIONS = (
+    "view_review",
+    "change_review",
+    "view_reviewscore",
+    "change_reviewscore",
+    "view_call",
+    "view_application",
+)
 
 # The fields of the Seoul AI Hub's companies (seed 003).
 AI_FIELDS = [
@@ -36,7 +43,7 @@ OFFICERS = {
     "officer.yangjae": ("정", "서연", "yangjae"),
     "officer.gwangju": ("박", "민준", "gwangju"),
 }
-# External reviewers of the Gwangju compute call: portal users, not staff.
+# External reviewers of the Gwangju compute call: staff users who see only what they are assigned.
 REVIEWERS = {
     "reviewer.kim": ("김", "지훈", "gwangju"),
     "reviewer.lee": ("이", "하은", "gwangju"),
@@ -99,7 +106,7 @@ def build_users(ctx: Context) -> None:
         Permission.objects.filter(content_type__app_label="programs", codename__in=REVIEWER_PERMISSIONS)
     )
     for username, (last, first, _zone) in REVIEWERS.items():
-        ensure_user(ctx, username, last_name=last, first_name=first, is_staff=False).groups.add(reviewers)
+        ensure_user(ctx, username, last_name=last, first_name=first, is_staff=True).groups.add(reviewers)
         ctx.logins.append((username, "심사위원 / reviewer"))
 
 

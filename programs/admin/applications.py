@@ -42,7 +42,7 @@ from programs.models import (
     Review,
     ReviewScore,
 )
-from programs.selectors import revision_changes
+from programs.selectors import applications_visible_to_reviewer, revision_changes
 from programs.services.applications import (
     application_message_from_office,
     application_request_info,
@@ -384,6 +384,10 @@ class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     ]
 
     @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
+    def get_queryset(self, request):
+        # A reviewer-only user sees the applications assigned to them, nothing else of the zone.
+        return applications_visible_to_reviewer(request.user, super().get_queryset(request))
+
     def zone(self, obj: Application):
         return obj.call.program.zone
 
