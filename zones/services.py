@@ -10,11 +10,12 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.models import TransitionLog
+from core.notifications import notify_company
 from core.services import workflow_transition
 from zones.models import ExemptionGrant, ExemptionIncident, ExemptionUseReport, SpecialCase
 from zones.selectors import company_is_plan_operator
@@ -23,6 +24,27 @@ Status = ExemptionGrant.Status
 
 # Steps with their own service: they need data the plain step does not carry.
 STEPS_WITH_DATA = (Status.GRANTED, Status.EXTENDED, Status.REVOKED)
+
+
+def _announced(grant: ExemptionGrant) -> ExemptionGrant:
+    """Tell the company, after commit, where its use of the special case now stands (Korean, then English)."""
+    with translation.override("ko"):
+        status_ko = str(grant.get_status_display())
+    with translation.override("en"):
+        status_en = str(grant.get_status_display())
+    case = grant.special_case
+    body = (
+        f"{case.title_ko}\n규제특례 적용 상태: {status_ko}\n"
+        + (f"사유: {grant.revoked_reason}\n" if grant.revoked_reason and grant.status == "revoked" else "")
+        + f"\n{case.title_en or case.title_ko}\nSpecial case use: {status_en}\n"
+    )
+    notify_company(
+        grant.company,
+        subject=f"규제특례 적용 {status_ko} / Special case use {status_en}",
+        body=body,
+        key=f"exemptiongrant-{grant.pk}-{grant.status}-{grant.updated_at.timestamp()}",
+    )
+    return grant
 
 
 def _field_label(name: str) -> str:
@@ -99,7 +121,9 @@ def exemption_grant_transition(
         raise ApplicationError(
             _("“%(to)s” needs more than a status change: use its own step.") % {"to": dict(Status.choices).get(to, to)}
         )
-    return workflow_transition(obj=grant, to=to, acting_user=acting_user, comment=comment, expected_from=expected_from)
+    return _announced(
+        workflow_transition(obj=grant, to=to, acting_user=acting_user, comment=comment, expected_from=expected_from)
+    )
 
 
 @transaction.atomic
@@ -139,13 +163,15 @@ def exemption_grant_grant(
         )
     if ends_on < starts_on:
         raise ApplicationError(_("The period cannot end before it starts."), field="ends_on")
-    return workflow_transition(
-        obj=grant,
-        to=Status.GRANTED,
-        acting_user=acting_user,
-        comment=comment,
-        expected_from=expected_from,
-        **values,
+    return _announced(
+        workflow_transition(
+            obj=grant,
+            to=Status.GRANTED,
+            acting_user=acting_user,
+            comment=comment,
+            expected_from=expected_from,
+            **values,
+        )
     )
 
 
@@ -169,13 +195,15 @@ def exemption_grant_extend(
             % {"ends_on": current.ends_on.isoformat()},
             field="ends_on",
         )
-    return workflow_transition(
-        obj=current,
-        to=Status.EXTENDED,
-        acting_user=acting_user,
-        comment=comment,
-        expected_from=expected_from,
-        ends_on=ends_on,
+    return _announced(
+        workflow_transition(
+            obj=current,
+            to=Status.EXTENDED,
+            acting_user=acting_user,
+            comment=comment,
+            expected_from=expected_from,
+            ends_on=ends_on,
+        )
     )
 
 
@@ -189,13 +217,15 @@ def exemption_grant_revoke(
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for revocation."), field="revoked_reason")
-    return workflow_transition(
-        obj=grant,
-        to=Status.REVOKED,
-        acting_user=acting_user,
-        comment=reason,
-        expected_from=expected_from,
-        revoked_reason=reason,
+    return _announced(
+        workflow_transition(
+            obj=grant,
+            to=Status.REVOKED,
+            acting_user=acting_user,
+            comment=reason,
+            expected_from=expected_from,
+            revoked_reason=reason,
+        )
     )
 
 

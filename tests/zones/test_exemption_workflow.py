@@ -313,3 +313,20 @@ def test_use_report_period_ending_before_it_starts_is_refused(officer):
 
     with pytest.raises(ApplicationError, match="cannot end before it starts"):
         _submit_use_report(grant, officer, period_end=dt.date(2025, 6, 30))
+
+
+@pytest.mark.django_db
+def test_company_is_told_when_its_special_case_use_is_revoked(django_capture_on_commit_callbacks, mailoutbox):
+    from zones.services import exemption_grant_revoke
+
+    grant = factories.ExemptionGrantFactory(status="active")
+    factories.CompanyMemberFactory(company=grant.company, user=factories.UserFactory(email="ceo@example.kr"))
+    admin_user = factories.SuperUserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        exemption_grant_revoke(grant=grant, acting_user=admin_user, reason="보험 만료")
+
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["ceo@example.kr"]
+    assert "취소" in mailoutbox[0].subject or "Revoked" in mailoutbox[0].subject
+    assert "보험 만료" in mailoutbox[0].body
