@@ -66,6 +66,7 @@ def add_ranked(call, criteria, n: int, reviewer=None):
 
 
 def test_ranking_page_shows_the_figures(officer_client, call, criteria, officer):
+    officer_client.cookies["django_language"] = "en"  # the messages are checked in English
     application = f.ApplicationFactory(call=call, status=Status.UNDER_REVIEW, company__name_ko="비전랩")
     scored_review(application, criteria, (80, 40))
     scored_review(application, criteria, (70, 30))
@@ -116,6 +117,7 @@ def test_reviewer_cannot_open_the_ranking(reviewer_client, call):
 
 
 def test_call_action_assigns_the_zones_reviewers(officer_client, call, zone_a, zone_b, reviewer):
+    officer_client.cookies["django_language"] = "en"  # the messages are checked in English
     second = make_reviewer(zone_a)
     make_reviewer(zone_b)  # another zone's: not assigned
     plain = f.ApplicationFactory(call=call, status=Status.UNDER_REVIEW)
@@ -179,6 +181,7 @@ def test_reviewer_sees_own_review_read_only_with_tools(reviewer_client, assigned
 
 
 def test_reviewer_scores_and_submits(reviewer_client, assigned, criteria):
+    reviewer_client.cookies["django_language"] = "en"  # the messages are checked in English
     url = reverse("admin:programs_review_score", args=[assigned.pk])
     page = reviewer_client.get(url)
     assert page.status_code == 200 and "기술성" in page.content.decode()
