@@ -66,8 +66,8 @@ cleanup() {
     if [ -n "$REDIS_DIR" ] && [ -f "$REDIS_DIR/redis.pid" ]; then
         local rpid
         rpid="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null)"
-        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 \
-            || { [ -n "$rpid" ] && kill "$rpid" 2>/dev/null; }
+        # By pid, never by port: the port may belong to another run's server.
+        [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
         for _ in $(seq 50); do
             [ -n "$rpid" ] && kill -0 "$rpid" 2>/dev/null || break
             sleep 0.1
@@ -97,9 +97,7 @@ if [ "$IS_ROOT" -eq 1 ]; then
 else
     PG_ROOT="$(mktemp -d -t zones-pg.XXXXXX)"
 fi
-PG_PORT="$(free_port 54329)"
-
-log "starting PostgreSQL on 127.0.0.1:$PG_PORT ($PG_ROOT)"
+log "initialising PostgreSQL in $PG_ROOT"
 if ! as_pg "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres --auth=trust -E UTF8 \
         --locale=C.UTF-8 >"$PG_ROOT/initdb.log" 2>&1; then
     log "locale C.UTF-8 not available, using C"
@@ -109,10 +107,21 @@ if ! as_pg "$PG_BIN/initdb" -D "$PG_ROOT/data" -U postgres --auth=trust -E UTF8 
         || { cat "$PG_ROOT/initdb.log" >&2; exit 1; }
 fi
 
+# Another run on the same machine may take a port between our check and the server's bind: try a few.
 PG_STARTED=1
-if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/log" -w -t 60 \
-        -o "-k $PG_ROOT -h 127.0.0.1 -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null; then
+PG_UP=0
+for attempt in 1 2 3 4 5; do
+    if [ "$attempt" -eq 1 ]; then PG_PORT="$(free_port 54329)"; else PG_PORT="$(free_port 0)"; fi
+    log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    if as_pg "$PG_BIN/pg_ctl" -D "$PG_ROOT/data" -l "$PG_ROOT/log" -w -t 60 \
+            -o "-k $PG_ROOT -h 127.0.0.1 -p $PG_PORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >/dev/null; then
+        PG_UP=1
+        break
+    fi
+    grep -q "Address already in use" "$PG_ROOT/log" 2>/dev/null || break
+done
+if [ "$PG_UP" -ne 1 ]; then
     log "PostgreSQL failed to start:"
     cat "$PG_ROOT/log" >&2 || true
     exit 1
@@ -122,16 +131,24 @@ as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres zones
 # --- Redis -------------------------------------------------------------------
 
 REDIS_DIR="$(mktemp -d -t zones-redis.XXXXXX)"
-REDIS_PORT="$(free_port 63799)"
-log "starting Redis on 127.0.0.1:$REDIS_PORT ($REDIS_DIR)"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --dir "$REDIS_DIR" \
-    --logfile "$REDIS_DIR/redis.log"
-for _ in $(seq 100); do
-    [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ] && break
-    sleep 0.1
+REDIS_UP=0
+for attempt in 1 2 3 4 5; do
+    if [ "$attempt" -eq 1 ]; then REDIS_PORT="$(free_port 63799)"; else REDIS_PORT="$(free_port 0)"; fi
+    log "starting Redis on 127.0.0.1:$REDIS_PORT ($REDIS_DIR)"
+    rm -f "$REDIS_DIR/redis.pid"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+        --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --dir "$REDIS_DIR" \
+        --logfile "$REDIS_DIR/redis.log"
+    for _ in $(seq 50); do
+        # Ours answers with our pid: a server another run started on this port does not count.
+        ours="$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)"
+        answer="$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+        if [ -n "$ours" ] && [ "$answer" = "$ours" ]; then REDIS_UP=1; break; fi
+        sleep 0.1
+    done
+    [ "$REDIS_UP" -eq 1 ] && break
 done
-if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" != "PONG" ]; then
+if [ "$REDIS_UP" -ne 1 ]; then
     log "Redis failed to start:"
     cat "$REDIS_DIR/redis.log" >&2 || true
     exit 1
