@@ -402,6 +402,19 @@ class ExemptionIncidentFactory(factory.django.DjangoModelFactory):
     description = "실증 중 경미한 오류"
 
 
+class KpiSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = z.KpiSnapshot
+
+    zone = factory.SubFactory(ZoneFactory)
+    code = factory.Sequence(lambda n: f"measure_{n}")
+    period_kind = z.KpiSnapshot.PeriodKind.QUARTER
+    period_start = dt.date(2025, 7, 1)
+    period_end = dt.date(2025, 9, 30)
+    value = 10
+    computed_at = factory.LazyFunction(timezone.now)
+
+
 # --- company portal ------------------------------------------------------------
 
 

@@ -632,3 +632,49 @@ class ExemptionUseReport(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.grant} · {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+
+class KpiSnapshot(TimeStampedModel):
+    """One KPI measure of one zone for one period, frozen when taken (zones.services_kpi); codes in zones.kpi."""
+
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="kpi_snapshots")
+    code = models.CharField(_("measure code"), max_length=60, db_index=True)
+    period_kind = models.CharField(_("period kind"), max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period start"), help_text=_("Asia/Seoul calendar"))
+    period_end = models.DateField(_("period end"), help_text=_("Asia/Seoul calendar, inclusive"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI snapshot")
+        verbose_name_plural = _("KPI snapshots")
+        ordering = ["zone", "-period_start", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code", "period_kind", "period_start"], name="kpisnapshot_unique"),
+            models.CheckConstraint(
+                condition=Q(period_kind__in=["month", "quarter", "year"]), name="kpisnapshot_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="kpisnapshot_period_ordered"),
+        ]
+        indexes = [
+            models.Index(fields=["zone", "period_kind", "period_start"], name="kpisnapshot_zone_period_idx"),
+            models.Index(fields=["period_kind"], name="kpisnapshot_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone} · {self.code} · {self.period_start:%Y-%m-%d}"

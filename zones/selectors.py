@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -67,3 +68,53 @@ def company_is_plan_operator(company, zone: Zone | int, *, on: dt.date | None = 
     if company is None or zone is None:
         return False
     return plan_operators_in_force(zone, on=on).filter(company=company).exists()
+
+
+def kpi_report(zone: Zone, period_kind: str, period_start: dt.date) -> list[dict]:
+    """One row per KPI: value from the period's snapshot (or computed live, flagged), target, previous period.
+
+    Reads snapshots of the period and the one before in one query and the year's targets in another; a measure
+    without a snapshot is computed live (its own aggregate query).
+    """
+    from zones import kpi
+    from zones.models import KpiSnapshot, ZoneTarget
+    from zones.services_kpi import period_end, previous_period_start
+
+    end = period_end(period_kind, period_start)
+    previous_start = previous_period_start(period_kind, period_start)
+    previous_end = period_end(period_kind, previous_start)
+    snapshots = {
+        (row.period_start, row.code): row.value
+        for row in KpiSnapshot.objects.filter(
+            zone=zone, period_kind=period_kind, period_start__in=[period_start, previous_start]
+        )
+    }
+    targets = dict(ZoneTarget.objects.filter(zone=zone, year=period_start.year).values_list("measure", "value"))
+    rows = []
+    for definition in kpi.KPIS:
+        live = (period_start, definition.code) not in snapshots
+        value = definition.compute(zone, period_start, end) if live else snapshots[(period_start, definition.code)]
+        if (previous_start, definition.code) in snapshots:
+            previous = snapshots[(previous_start, definition.code)]
+        else:
+            previous = definition.compute(zone, previous_start, previous_end)
+        value = None if value is None else Decimal(str(value))
+        previous = None if previous is None else Decimal(str(previous))
+        target_measure = kpi.TARGET_MEASURES.get(definition.code)
+        target = targets.get(target_measure) if target_measure else None
+        rows.append(
+            {
+                "code": definition.code,
+                "name_ko": definition.name_ko,
+                "name_en": definition.name_en,
+                "unit": definition.unit,
+                "pillar": definition.pillar,
+                "value": value,
+                "live": live,
+                "target": target,
+                "percent_of_target": (round(value * 100 / target, 1) if value is not None and target else None),
+                "previous": previous,
+                "change": value - previous if value is not None and previous is not None else None,
+            }
+        )
+    return rows

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
 from zones.admin.base import SHORT_TEXTAREA, ZoneInline
+from zones.admin.kpi import take_last_quarter_kpi_snapshot
 from zones.models import PlanChange, ProjectArea, SpecialCase, Zone, ZonePartner, ZoneStaff, ZoneTarget
 
 
@@ -58,6 +59,7 @@ class SpecialCaseInline(ZoneInline):
 @admin.register(Zone)
 class ZoneAdmin(ForAdminListMixin, ArchivableAdmin):
     zone_path = "pk"
+    actions = [*ArchivableAdmin.actions, take_last_quarter_kpi_snapshot]
     list_display = (
         "name_ko",
         "name_en",

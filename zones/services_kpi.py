@@ -1,0 +1,109 @@
+"""Taking KPI snapshots: one frozen row per (zone, measure, period); a superuser may retake them."""
+
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from zones import kpi
+from zones.models import KpiSnapshot, Zone
+
+PeriodKind = KpiSnapshot.PeriodKind
+
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>\d{1,2})))?$", re.IGNORECASE)
+
+
+def period_end(period_kind: str, period_start: dt.date) -> dt.date:
+    """The last day of the period that starts on `period_start`; refuses a start that is not a period's first day."""
+    year, month = period_start.year, period_start.month
+    if period_kind == PeriodKind.MONTH and period_start.day == 1:
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if period_kind == PeriodKind.QUARTER and period_start.day == 1 and month in (1, 4, 7, 10):
+        last = month + 2
+        return dt.date(year, last, calendar.monthrange(year, last)[1])
+    if period_kind == PeriodKind.YEAR and (month, period_start.day) == (1, 1):
+        return dt.date(year, 12, 31)
+    raise ApplicationError(_("%(start)s does not start a %(kind)s.") % {"start": period_start, "kind": period_kind})
+
+
+def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
+    """ "2025-Q4", "2025-11" or "2025" -> (kind, first day, last day)."""
+    match = _PERIOD.match((text or "").strip())
+    if not match:
+        raise ApplicationError(_('Unknown period "%(text)s": use 2025, 2025-Q4 or 2025-11.') % {"text": text})
+    year = int(match["year"])
+    if match["quarter"]:
+        kind, start = PeriodKind.QUARTER, dt.date(year, 3 * int(match["quarter"]) - 2, 1)
+    elif match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ApplicationError(_('Unknown period "%(text)s": months run 01-12.') % {"text": text})
+        kind, start = PeriodKind.MONTH, dt.date(year, month, 1)
+    else:
+        kind, start = PeriodKind.YEAR, dt.date(year, 1, 1)
+    return kind, start, period_end(kind, start)
+
+
+def previous_period_start(period_kind: str, period_start: dt.date) -> dt.date:
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}[period_kind]
+    index = period_start.year * 12 + period_start.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def last_finished_quarter(today: dt.date | None = None) -> dt.date:
+    """The first day of the last quarter that has ended (Asia/Seoul calendar)."""
+    today = today or timezone.localdate()
+    this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return previous_period_start(PeriodKind.QUARTER, this_quarter)
+
+
+def _as_decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+def _write(*, zone: Zone, period_kind: str, period_start: dt.date, acting_user, replace: bool) -> list[KpiSnapshot]:
+    end = period_end(period_kind, period_start)
+    existing = {
+        row.code: row
+        for row in KpiSnapshot.objects.select_for_update().filter(
+            zone=zone, period_kind=period_kind, period_start=period_start
+        )
+    }
+    now = timezone.now()
+    rows = []
+    for definition in kpi.KPIS:
+        row = existing.get(definition.code)
+        if row is not None and not replace:
+            rows.append(row)  # frozen: once taken, a snapshot does not follow later edits
+            continue
+        row = row or KpiSnapshot(zone=zone, code=definition.code, period_kind=period_kind, period_start=period_start)
+        row.period_end = end
+        row.value = _as_decimal(definition.compute(zone, period_start, end))
+        row.computed_at = now
+        row.computed_by = acting_user
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row._history_user = acting_user
+        row.save()
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def kpi_snapshot_take(*, zone: Zone, period_kind: str, period_start: dt.date, acting_user=None) -> list[KpiSnapshot]:
+    """Compute and store every measure for the period; measures already taken are returned unchanged."""
+    Zone.objects.select_for_update().get(pk=zone.pk)  # two takes of one zone do not race to insert
+    return _write(zone=zone, period_kind=period_kind, period_start=period_start, acting_user=acting_user, replace=False)
+
+
+@transaction.atomic
+def kpi_snapshot_retake(*, zone: Zone, period_kind: str, period_start: dt.date, acting_user) -> list[KpiSnapshot]:
+    """Superusers only: recompute and replace the period's snapshots; the history keeps the old values and who."""
+    if acting_user is None or not acting_user.is_superuser:
+        raise ApplicationError(_("Only a superuser may retake KPI snapshots."))
+    Zone.objects.select_for_update().get(pk=zone.pk)
+    return _write(zone=zone, period_kind=period_kind, period_start=period_start, acting_user=acting_user, replace=True)
