@@ -218,7 +218,7 @@ class TenancyAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     number_search_paths = ("company__brn",)
     date_hierarchy = "moved_in_on"
     autocomplete_fields = ("company", "zone")
-    # The programs admin is being written alongside: a plain id box until its search is there.
+    # The application that produced the tenancy, picked by id (the lookup opens the scoped application list).
     raw_id_fields = ("application",)
     readonly_fields = TIMESTAMPS
     fieldsets = (
