@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-bash scripts/setup.sh
+bash scripts/setup.sh fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 mkdir -p var

@@ -49,7 +49,7 @@ PY
 
 # --- tools -------------------------------------------------------------------
 
-bash scripts/setup.sh redis-server postgresql-15 chromium fonts-noto-cjk
+bash scripts/setup.sh redis-server postgresql-15 chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 # --- cleanup -----------------------------------------------------------------
