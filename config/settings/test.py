@@ -31,3 +31,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # and runs a real worker against the Redis broker (CELERY_BROKER_URL) that make test starts.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Results in Redis (a database of its own), so tests can wait for a task the real worker ran.
+if os.environ.get("REDIS_URL"):
+    CELERY_RESULT_BACKEND = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/2"

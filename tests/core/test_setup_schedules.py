@@ -12,10 +12,11 @@ pytestmark = pytest.mark.django_db
 def test_creates_one_daily_0900_seoul_task_per_reminder_and_is_idempotent():
     call_command("setup_schedules")
     call_command("setup_schedules")
+    assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == sorted(task for _name, task in SCHEDULES)
     tasks = PeriodicTask.objects.filter(task__startswith="core.tasks.remind_")
-    assert sorted(tasks.values_list("task", flat=True)) == sorted(task for _name, task in SCHEDULES)
+    assert tasks.count() == 5
     assert all(t.enabled for t in tasks)
-    schedule = CrontabSchedule.objects.get()
+    schedule = CrontabSchedule.objects.get(hour="9")
     assert (schedule.minute, schedule.hour, str(schedule.timezone)) == ("0", "9", "Asia/Seoul")
     assert {t.crontab_id for t in tasks} == {schedule.pk}
 
@@ -40,4 +41,11 @@ def test_recreates_a_deleted_task_only():
     call_command("setup_schedules")
     PeriodicTask.objects.filter(task="core.tasks.remind_selfreports_overdue").delete()
     call_command("setup_schedules")
-    assert PeriodicTask.objects.filter(task__startswith="core.tasks.remind_").count() == len(SCHEDULES)
+    assert PeriodicTask.objects.filter(task__in=[task for _, task in SCHEDULES]).count() == len(SCHEDULES)
+
+
+def test_kpi_snapshots_are_scheduled_early_in_the_morning_korea_time():
+    call_command("setup_schedules")
+    periodic = PeriodicTask.objects.get(task="zones.tasks.take_last_quarter_kpi_snapshots")
+    assert (periodic.crontab.hour, periodic.crontab.minute, str(periodic.crontab.timezone)) == ("6", "0", "Asia/Seoul")
+    assert periodic.enabled

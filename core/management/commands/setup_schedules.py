@@ -1,4 +1,5 @@
-"""Create the reminder schedules (django-celery-beat rows), daily at 09:00 Korea time.
+"""Create the periodic schedules (django-celery-beat rows): reminders daily at 09:00 Korea time, the
+KPI snapshot of the last finished quarter daily at 06:00 (a no-op once taken).
 
 Idempotent: a task that exists already is left as the office set it (schedule, enabled flag); only a
 missing task is created, and the name of the task it runs is kept right.
@@ -16,11 +17,14 @@ SCHEDULES = (
     ("리마인더: MOU 이행 기한 / Reminder: MOU commitments due", "core.tasks.remind_mou_commitments_due"),
     ("리마인더: 규제특례 만료 예정 / Reminder: exemptions expiring", "core.tasks.remind_exemptions_expiring"),
     ("리마인더: 자체 성과보고 미제출 / Reminder: self-reports overdue", "core.tasks.remind_selfreports_overdue"),
+    ("KPI 분기 스냅샷 / KPI quarter snapshots", "zones.tasks.take_last_quarter_kpi_snapshots"),
 )
+# The hour each task runs (Asia/Seoul); reminders at 09:00.
+HOURS = {"zones.tasks.take_last_quarter_kpi_snapshots": "6"}
 
 
 class Command(BaseCommand):
-    help = "Create the daily reminder schedules (09:00 Asia/Seoul) without overwriting edits made in the admin."
+    help = "Create the daily reminder and KPI snapshot schedules without overwriting edits made in the admin."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -36,7 +40,7 @@ class Command(BaseCommand):
                 continue
             schedule, _ = CrontabSchedule.objects.get_or_create(
                 minute="0",
-                hour="9",
+                hour=HOURS.get(task, "9"),
                 day_of_week="*",
                 day_of_month="*",
                 month_of_year="*",
@@ -44,4 +48,4 @@ class Command(BaseCommand):
             )
             PeriodicTask.objects.create(name=name, task=task, crontab=schedule, enabled=True)
             created += 1
-        self.stdout.write(f"reminder schedules: {created} created, {len(SCHEDULES) - created} kept")
+        self.stdout.write(f"periodic schedules: {created} created, {len(SCHEDULES) - created} kept")
