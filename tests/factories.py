@@ -454,3 +454,23 @@ class FormQuestionFactory(factory.django.DjangoModelFactory):
     kind = p.FormQuestion.Kind.SHORT_TEXT
     label_ko = factory.Sequence(lambda n: f"질문 {n}")
     required = True
+
+
+class ZoneIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = z.ZoneIndicator
+
+    zone = factory.SubFactory(ZoneFactory)
+    year = 2025
+    indicator = z.ZoneIndicator.Indicator.AI_STARTUPS
+    value = 448
+    source = "Brookings AI readiness 2025"
+
+
+class KpiSubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = z.KpiSubscriber
+
+    zone = factory.SubFactory(ZoneFactory)
+    name = factory.Sequence(lambda n: f"의회 담당자 {n}")
+    email = factory.Sequence(lambda n: f"council{n}@example.kr")

@@ -678,3 +678,91 @@ class KpiSnapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.zone} · {self.code} · {self.period_start:%Y-%m-%d}"
+
+
+class ZoneIndicator(TimeStampedModel):
+    """An AI-readiness indicator of a zone's metro area for a year, on the Brookings pillars (talent, innovation,
+    adoption), entered by the office from its sources so that zones can be compared side by side."""
+
+    class Indicator(models.TextChoices):
+        AI_TALENT_PROFILES = "ai_talent_profiles", _("AI talent profiles")
+        CS_PHD_STUDENTS = "cs_phd_students", _("Computer science PhD students")
+        AI_PATENTS = "ai_patents", _("AI patents")
+        RND_CONTRACTS = "rnd_contracts", _("Public AI R&D contracts")
+        TOP_PUBLICATIONS = "top_publications", _("Top-journal AI publications")
+        AI_STARTUPS = "ai_startups", _("AI startups")
+        STARTUP_FUNDING_ROUNDS = "startup_funding_rounds", _("AI startup funding rounds")
+        JOB_EXPOSURE_PCT = "job_exposure_pct", _("Jobs highly exposed to AI (%)")
+
+    PILLARS = {
+        Indicator.AI_TALENT_PROFILES: "talent",
+        Indicator.CS_PHD_STUDENTS: "talent",
+        Indicator.AI_PATENTS: "innovation",
+        Indicator.RND_CONTRACTS: "innovation",
+        Indicator.TOP_PUBLICATIONS: "innovation",
+        Indicator.AI_STARTUPS: "adoption",
+        Indicator.STARTUP_FUNDING_ROUNDS: "adoption",
+        Indicator.JOB_EXPOSURE_PCT: "adoption",
+    }
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="indicators")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator.choices)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("AI readiness indicator")
+        verbose_name_plural = _("AI readiness indicators")
+        ordering = ["zone", "-year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year", "indicator"], name="zoneindicator_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="zoneindicator_value_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(
+                    indicator__in=[
+                        "ai_talent_profiles",
+                        "cs_phd_students",
+                        "ai_patents",
+                        "rnd_contracts",
+                        "top_publications",
+                        "ai_startups",
+                        "startup_funding_rounds",
+                        "job_exposure_pct",
+                    ]
+                ),
+                name="zoneindicator_indicator_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "indicator"], name="zoneindicator_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.year} {self.get_indicator_display()}"
+
+    @property
+    def pillar(self) -> str:
+        return self.PILLARS[self.indicator]
+
+
+class KpiSubscriber(TimeStampedModel):
+    """Someone outside the office (council, ministry) who receives the zone's KPI report after each snapshot."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="kpi_subscribers")
+    name = models.CharField(_("name"), max_length=100)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI report subscriber")
+        verbose_name_plural = _("KPI report subscribers")
+        ordering = ["zone", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "email"], name="kpisubscriber_unique_email")]
+        indexes = [models.Index(fields=["zone", "is_active"], name="kpisubscriber_zone_active_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

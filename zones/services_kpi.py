@@ -6,10 +6,12 @@ import re
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
+from core.formatting import format_krw
+from core.notifications import notify_users
 from zones import kpi
 from zones.models import KpiSnapshot, Zone
 
@@ -107,3 +109,50 @@ def kpi_snapshot_retake(*, zone: Zone, period_kind: str, period_start: dt.date, 
         raise ApplicationError(_("Only a superuser may retake KPI snapshots."))
     Zone.objects.select_for_update().get(pk=zone.pk)
     return _write(zone=zone, period_kind=period_kind, period_start=period_start, acting_user=acting_user, replace=True)
+
+
+def _display(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "KRW":
+        return format_krw(int(value))
+    if unit == "percent":
+        return f"{value:.1f}%"
+    return f"{value.normalize():,f}" if isinstance(value, Decimal) else str(value)
+
+
+def kpi_report_distribute(*, zone: Zone, period_kind: str, period_start: dt.date) -> int:
+    """E-mail the period's KPI report to the zone's active subscribers (after commit); returns how many.
+
+    Korean first, English second. The message key makes a redelivered or repeated distribution send once.
+    """
+    from zones.models import KpiSubscriber
+    from zones.selectors import kpi_report
+
+    emails = list(KpiSubscriber.objects.filter(zone=zone, is_active=True).values_list("email", flat=True))
+    if not emails:
+        return 0
+    rows = kpi_report(zone, period_kind, period_start)
+    label = f"{period_start:%Y}-Q{(period_start.month - 1) // 3 + 1}" if period_kind == "quarter" else str(period_start)
+    with translation.override("ko"):
+        lines_ko = [f"{row['name_ko']}: {_display(row['value'], row['unit'])}" for row in rows]
+    with translation.override("en"):
+        lines_en = [f"{row['name_en']}: {_display(row['value'], row['unit'])}" for row in rows]
+    body = "\n".join(
+        [
+            f"{zone.name_ko} KPI 보고 ({label})",
+            "",
+            *lines_ko,
+            "",
+            f"{zone.name_en or zone.name_ko} KPI report ({label})",
+            "",
+            *lines_en,
+        ]
+    )
+    notify_users(
+        emails,
+        subject=f"{zone.name_ko} KPI 보고 {label} / KPI report {label}",
+        body=body,
+        key=f"kpi-report-{zone.pk}-{period_kind}-{period_start:%Y%m%d}",
+    )
+    return len(emails)

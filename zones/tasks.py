@@ -3,18 +3,25 @@
 from celery import shared_task
 
 from zones.models import KpiSnapshot, Zone
-from zones.services_kpi import kpi_snapshot_take, last_finished_quarter
+from zones.services_kpi import kpi_report_distribute, kpi_snapshot_take, last_finished_quarter
 
 
 @shared_task(acks_late=True)
 def take_last_quarter_kpi_snapshots() -> int:
-    """Freeze every active zone's KPIs for the last finished quarter.
+    """Freeze every active zone's KPIs for the last finished quarter and send the report to its subscribers.
 
     Safe to run any day and any number of times: a snapshot once taken is returned unchanged, so only
-    the first run after a quarter ends writes anything (and a run cut short is completed by the next).
+    the first run after a quarter ends writes (and distributes) anything; a run cut short is completed by
+    the next, and the report's message key keeps a redelivered run from mailing twice.
     """
+    kind = KpiSnapshot.PeriodKind.QUARTER
     start = last_finished_quarter()
     zones = Zone.objects.active().order_by("pk")
     for zone in zones:
-        kpi_snapshot_take(zone=zone, period_kind=KpiSnapshot.PeriodKind.QUARTER, period_start=start)
+        taken_before = set(
+            KpiSnapshot.objects.filter(zone=zone, period_kind=kind, period_start=start).values_list("code", flat=True)
+        )
+        rows = kpi_snapshot_take(zone=zone, period_kind=kind, period_start=start)
+        if {row.code for row in rows} - taken_before:
+            kpi_report_distribute(zone=zone, period_kind=kind, period_start=start)
     return zones.count()

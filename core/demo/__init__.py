@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from core.demo import gwangju, people, portal, seoul
+from core.demo import gwangju, indicators, people, portal, seoul
 from core.demo.common import Context
 from zones.services_kpi import kpi_snapshot_take
 
@@ -26,6 +26,7 @@ def seed(*, password: str, today: dt.date | None = None) -> Context:
     gwangju.build(ctx)
     people.link_zone_staff(ctx)
     portal.build(ctx)
+    indicators.build(ctx)
     # The 2025-Q3 KPI snapshots of both zones, named explicitly so a later run finds them again (they are frozen).
     for slug in sorted(ctx.zones):
         kpi_snapshot_take(zone=ctx.zones[slug], period_kind="quarter", period_start=dt.date(2025, 7, 1))
