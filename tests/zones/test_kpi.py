@@ -272,7 +272,6 @@ def test_spreadsheet_cells_cannot_start_a_formula():
     [
         ({"zone": "nowhere", "period": "2025-Q4", "format": "csv"}, "Unknown zone"),
         ({"zone": "yangjae", "period": "2025-Q9", "format": "csv"}, "Unknown period"),
-        ({"zone": "yangjae", "period": "2025-Q4", "format": "pdf"}, "PDF reports are not available yet"),
     ],
 )
 def test_the_command_refuses_bad_input(zone, tmp_path, options, message):

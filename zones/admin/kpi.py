@@ -1,12 +1,31 @@
-"""KPI snapshots: read-only in the admin (they are taken by zones.services_kpi), and the zone's action to take one."""
+"""KPI snapshots: read-only in the admin (they are taken by zones.services_kpi), the zone's action to take one,
+and the zone's KPI report page with its downloads."""
+
+import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import DomainAdmin
 from core.exceptions import ApplicationError
-from zones.models import KpiSnapshot
-from zones.services_kpi import kpi_snapshot_take, last_finished_quarter
+from zones import reports
+from zones.models import KpiSnapshot, Zone
+from zones.selectors import kpi_report
+from zones.services_kpi import (
+    kpi_snapshot_take,
+    last_finished_quarter,
+    parse_period,
+    period_end,
+    previous_period_start,
+)
 
 
 @admin.register(KpiSnapshot)
@@ -42,3 +61,98 @@ def take_last_quarter_kpi_snapshot(modeladmin, request, queryset) -> None:
             % {"zone": zone, "count": len(rows), "start": start},
             messages.SUCCESS,
         )
+
+
+# --- a zone's KPI report page (mixed into ZoneAdmin) ---------------------------------------------------------
+
+
+class ZoneKpiReportMixin:
+    """The zone's KPI report (admin:zones_zone_kpi_report) and its downloads (admin:zones_zone_kpi_download).
+
+    Both find the zone through the admin's scoped queryset: an officer of another zone gets a 404."""
+
+    def get_urls(self):
+        report = self.admin_site.admin_view(self.kpi_report_view)
+        download = self.admin_site.admin_view(self.kpi_download_view)
+        return [
+            path("<path:object_id>/kpi/", report, name="zones_zone_kpi_report"),
+            path("<path:object_id>/kpi/download/", download, name="zones_zone_kpi_download"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("KPI report"))
+    def kpi_report_link(self, obj: Zone | None):
+        if obj is None or obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:zones_zone_kpi_report", args=[obj.pk]), gettext("KPI report")
+        )
+
+    def _report_zone(self, request, object_id) -> Zone:
+        zone = self.get_object(request, unquote(object_id))
+        if zone is None:
+            raise Http404(gettext("No such zone in your zones."))
+        if not self.has_view_or_change_permission(request, zone):
+            raise PermissionDenied
+        return zone
+
+    @staticmethod
+    def _period(request) -> tuple[str, str, dt.date, str | None]:
+        """(label, kind, first day, error): the asked period, or the last finished quarter when none or unreadable."""
+        default = reports.period_label(KpiSnapshot.PeriodKind.QUARTER, last_finished_quarter())
+        text = (request.GET.get("period") or "").strip() or default
+        try:
+            kind, start, _end = parse_period(text)
+        except ApplicationError as error:
+            kind, start, _end = parse_period(default)
+            return default, kind, start, error.message
+        return reports.period_label(kind, start), kind, start, None
+
+    def kpi_report_view(self, request, object_id):
+        zone = self._report_zone(request, object_id)
+        label, kind, start, error = self._period(request)
+        if error:
+            self.message_user(request, error, messages.WARNING)
+        last_quarter = reports.quarter_containing(period_end(kind, start))
+        choices = [last_finished_quarter()]
+        for _index in range(7):
+            choices.append(previous_period_start(KpiSnapshot.PeriodKind.QUARTER, choices[-1]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": zone,
+            "title": gettext("KPI report: %(zone)s") % {"zone": zone.name_ko},
+            "period": label,
+            "period_start": start,
+            "period_end": period_end(kind, start),
+            "period_choices": [reports.period_label(KpiSnapshot.PeriodKind.QUARTER, day) for day in choices],
+            "rows": reports.display_rows(kpi_report(zone, kind, start)),
+            "charts": [
+                reports.render_kpi_chart_svg(zone, codes, 4, last_start=last_quarter)
+                for codes in reports.HEADLINE_CHARTS
+            ],
+            "downloads": [
+                (
+                    fmt.upper(),
+                    reverse("admin:zones_zone_kpi_download", args=[zone.pk])
+                    + "?"
+                    + urlencode({"period": label, "format": fmt}),
+                )
+                for fmt in ("csv", "xlsx", "pdf")
+            ],
+        }
+        return TemplateResponse(request, "zones/admin/zone_kpi_report.html", context)
+
+    def kpi_download_view(self, request, object_id):
+        zone = self._report_zone(request, object_id)
+        fmt = request.GET.get("format", "csv")
+        if fmt not in reports.FORMATS:
+            raise Http404(gettext("Unknown report format."))
+        label, kind, start, error = self._period(request)
+        if error:
+            raise Http404(error)
+        content_type, _extension = reports.FORMATS[fmt]
+        response = HttpResponse(reports.export_kpi_report(zone, kind, start, fmt), content_type=content_type)
+        filename = reports.report_filename(zone, kind, start, fmt)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
 from zones.admin.base import SHORT_TEXTAREA, ZoneInline
-from zones.admin.kpi import take_last_quarter_kpi_snapshot
+from zones.admin.kpi import ZoneKpiReportMixin, take_last_quarter_kpi_snapshot
 from zones.models import PlanChange, ProjectArea, SpecialCase, Zone, ZonePartner, ZoneStaff, ZoneTarget
 
 
@@ -57,7 +57,7 @@ class SpecialCaseInline(ZoneInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ForAdminListMixin, ArchivableAdmin):
+class ZoneAdmin(ZoneKpiReportMixin, ForAdminListMixin, ArchivableAdmin):
     zone_path = "pk"
     actions = [*ArchivableAdmin.actions, take_last_quarter_kpi_snapshot]
     list_display = (
@@ -71,14 +71,16 @@ class ZoneAdmin(ForAdminListMixin, ArchivableAdmin):
         "special_case_count",
         "resident_company_count",
         "plan_operator_count",
+        "kpi_report_link",
     )
     list_filter = ("kind", "region")
     search_fields = ("name_ko", "name_en", "slug", "region", "overall_operator", "legal_basis")
     date_hierarchy = "designated_on"
     prepopulated_fields = {"slug": ("name_en",)}
-    readonly_fields = TIMESTAMPS
+    readonly_fields = (*TIMESTAMPS, "kpi_report_link")
     fieldsets = (
         (_("Basics"), {"fields": ("name_ko", "name_en", "slug", "kind", "region", "area_m2", "description")}),
+        (_("Reports"), {"fields": ("kpi_report_link",)}),
         (_("Legal basis and dates"), {"fields": ("legal_basis", "designated_on", "ends_on")}),
         (_("Operator and budget"), {"fields": ("overall_operator", "budget_krw")}),
         ARCHIVED_RECORD_FIELDSET,
