@@ -82,12 +82,13 @@ def _tenancies(zone: Zone) -> QuerySet:
 
 
 def residents(zone, start, end):
-    # Moved in by the period end and had not graduated or left by then (an applicant never moved in).
+    # Moved in by the period end and had not graduated or left by then. An applicant never moved in; a
+    # membership company holds no space in the zone (it is counted by its own measure).
     return (
         _tenancies(zone)
         .filter(
             Q(moved_in_on__lte=end),
-            ~Q(status=Tenancy.Status.APPLICANT),
+            ~Q(status__in=[Tenancy.Status.APPLICANT, Tenancy.Status.MEMBERSHIP]),
             Q(graduated_on__isnull=True) | Q(graduated_on__gt=end),
             Q(ended_on__isnull=True) | Q(ended_on__gt=end),
         )
@@ -355,8 +356,8 @@ _C, _M, _P, _F, _G, _T, _E = (
 KPIS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
         "companies_residents", "입주기업 수", "Resident companies", Unit.COUNT, _C,
-        "기간 말일 기준 입주 중인 기업: 입주일이 말일 이전이고, 말일까지 졸업·퇴거하지 않은 입주 계약(보관 제외).",
-        "Tenancies moved in by the period end and neither graduated nor ended by then (archived left out).",
+        "기간 말일 기준 입주 중인 기업: 입주일이 말일 이전이고, 말일까지 졸업·퇴거하지 않은 입주 계약(멤버십·보관 제외).",
+        "Tenancies moved in by the period end and neither graduated nor ended by then (membership and archived left out).",
         residents,
     ),
     KpiDefinition(

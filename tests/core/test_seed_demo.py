@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -469,3 +470,22 @@ def test_reviewers_and_company_owners(seeded):
     owners = CompanyMember.objects.filter(role="owner", is_active=True)
     assert owners.count() >= 3
     assert owners.filter(user__username="owner.robotics", company__name_ko="서초로보틱스").exists()
+
+
+def test_the_kpi_measures_give_the_seeds_figures(seeded):
+    from zones.selectors import kpi_report
+
+    def figures(slug):
+        zone = Zone.objects.get(slug=slug)
+        return {row["code"]: row["value"] for row in kpi_report(zone, "quarter", dt.date(2025, 7, 1))}
+
+    yangjae, gwangju = figures("yangjae"), figures("gwangju")
+    # Seoul AI Hub: 100 resident, 110 graduated, 163 membership companies.
+    assert (yangjae["companies_residents"], yangjae["companies_graduates"], yangjae["companies_membership"]) == (
+        100,
+        110,
+        163,
+    )
+    # Gwangju: 299 MOUs signed, 150 of which actually opened an office (50.2 %).
+    assert (gwangju["mous_signed"], gwangju["mous_office_opened"]) == (299, 150)
+    assert round(gwangju["mous_conversion_rate"], 1) == Decimal("50.2")
