@@ -118,3 +118,54 @@ def kpi_report(zone: Zone, period_kind: str, period_start: dt.date) -> list[dict
             }
         )
     return rows
+
+
+def zones_for_user(user) -> QuerySet[Zone]:
+    """The active zones a user works for (every active zone for superusers), in designation order."""
+    zone_ids = zone_ids_for_user(user)
+    zones = Zone.objects.active().order_by("designated_on", "name_ko")
+    return zones if zone_ids is None else zones.filter(pk__in=zone_ids)
+
+
+# The dashboard's headline measures, in the order a card shows them.
+HEADLINE_CODES: tuple[str, ...] = (
+    "companies_residents",
+    "mous_conversion_rate",
+    "mou_jobs_promised",
+    "mou_jobs_created",
+    "fund_invested_krw",
+    "training_employed",
+)
+
+
+def kpi_headline(zone: Zone, period_kind: str, period_start: dt.date) -> dict[str, dict]:
+    """The headline rows of `kpi_report`, by code."""
+    rows = {row["code"]: row for row in kpi_report(zone, period_kind, period_start)}
+    return {code: rows[code] for code in HEADLINE_CODES}
+
+
+def kpi_comparison(zones: list[Zone], period_kind: str, period_start: dt.date) -> dict:
+    """Zones side by side for a period: one row per KPI (a cell per zone), then the period year's AI-readiness
+    indicators grouped by pillar. `kpi_report` per zone, and one query for every zone's indicators."""
+    from zones.models import ZoneIndicator
+
+    reports_by_zone = [kpi_report(zone, period_kind, period_start) for zone in zones]
+    kpi_rows = []
+    for index, first in enumerate(reports_by_zone[0] if reports_by_zone else []):
+        kpi_rows.append({**first, "cells": [rows[index] for rows in reports_by_zone]})
+    values = {
+        (zone_id, indicator): value
+        for zone_id, indicator, value in ZoneIndicator.objects.filter(
+            zone__in=[zone.pk for zone in zones], year=period_start.year
+        ).values_list("zone_id", "indicator", "value")
+    }
+    pillars: dict[str, list[dict]] = {}
+    for indicator in ZoneIndicator.Indicator:
+        pillars.setdefault(ZoneIndicator.PILLARS[indicator], []).append(
+            {
+                "indicator": indicator,
+                "label": indicator.label,
+                "values": [values.get((zone.pk, indicator.value)) for zone in zones],
+            }
+        )
+    return {"kpi_rows": kpi_rows, "pillars": pillars}

@@ -18,7 +18,7 @@ from core.admin import DomainAdmin
 from core.exceptions import ApplicationError
 from zones import reports
 from zones.models import KpiSnapshot, Zone
-from zones.selectors import kpi_report
+from zones.selectors import kpi_comparison, kpi_report
 from zones.services_kpi import (
     kpi_snapshot_take,
     last_finished_quarter,
@@ -67,14 +67,20 @@ def take_last_quarter_kpi_snapshot(modeladmin, request, queryset) -> None:
 
 
 class ZoneKpiReportMixin:
-    """The zone's KPI report (admin:zones_zone_kpi_report) and its downloads (admin:zones_zone_kpi_download).
+    """The zone's KPI report (admin:zones_zone_kpi_report) and its downloads (admin:zones_zone_kpi_download);
+    the zones side by side (admin:zones_zone_compare).
 
-    Both find the zone through the admin's scoped queryset: an officer of another zone gets a 404."""
+    All find zones through the admin's scoped queryset: an officer of another zone gets a 404, and the
+    comparison shows only the zones the user works for."""
+
+    change_list_template = "zones/admin/zone_change_list.html"
 
     def get_urls(self):
         report = self.admin_site.admin_view(self.kpi_report_view)
         download = self.admin_site.admin_view(self.kpi_download_view)
+        compare = self.admin_site.admin_view(self.kpi_compare_view)
         return [
+            path("compare/", compare, name="zones_zone_compare"),
             path("<path:object_id>/kpi/", report, name="zones_zone_kpi_report"),
             path("<path:object_id>/kpi/download/", download, name="zones_zone_kpi_download"),
             *super().get_urls(),
@@ -156,3 +162,33 @@ class ZoneKpiReportMixin:
         filename = reports.report_filename(zone, kind, start, fmt)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def kpi_compare_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        label, kind, start, error = self._period(request)
+        if error:
+            self.message_user(request, error, messages.WARNING)
+        zones = list(self.get_queryset(request).filter(archived_at__isnull=True).order_by("designated_on", "name_ko"))
+        comparison = kpi_comparison(zones, kind, start)
+        pillar_titles = {
+            "talent": gettext("Talent"),
+            "innovation": gettext("Innovation"),
+            "adoption": gettext("Adoption"),
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Zones side by side: %(period)s") % {"period": label},
+            "period": label,
+            "period_start": start,
+            "period_end": period_end(kind, start),
+            "zones": zones,
+            "kpi_rows": [
+                {**row, "cells": [reports.format_value(cell["value"], cell["unit"]) for cell in row["cells"]]}
+                for row in comparison["kpi_rows"]
+            ],
+            "indicator_year": start.year,
+            "pillars": [(pillar_titles.get(pillar, pillar), rows) for pillar, rows in comparison["pillars"].items()],
+        }
+        return TemplateResponse(request, "zones/admin/zone_compare.html", context)
