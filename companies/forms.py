@@ -74,25 +74,13 @@ class CompanyForm(forms.ModelForm):
 
     class Meta:
         model = Company
+        # Names, then the numbers, size and fields that identify the company, then the rest of its profile.
         fields = [
-            "name_ko",
-            "name_en",
+            *Company.PROFILE_FIELDS[:2],
             "brn",
-            "corporate_number",
-            "size",
+            *Company.PROFILE_FIELDS[2:4],
             "ai_fields",
-            "founded_on",
-            "headcount",
-            "representative",
-            "sido",
-            "sigungu",
-            "road_name",
-            "building_no",
-            "address_detail",
-            "postcode",
-            "phone",
-            "email",
-            "website",
+            *Company.PROFILE_FIELDS[4:],
         ]
 
     def __init__(self, *args, **kwargs) -> None:

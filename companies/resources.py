@@ -89,26 +89,7 @@ class CompanyResource(AllOrNothingResource):
     class Meta:
         model = Company
         import_id_fields = ("brn",)
-        fields = (
-            "brn",
-            "name_ko",
-            "name_en",
-            "corporate_number",
-            "size",
-            "ai_fields",
-            "founded_on",
-            "headcount",
-            "representative",
-            "sido",
-            "sigungu",
-            "road_name",
-            "building_no",
-            "address_detail",
-            "postcode",
-            "phone",
-            "email",
-            "website",
-        )
+        fields = ("brn", *Company.PROFILE_FIELDS[:4], "ai_fields", *Company.PROFILE_FIELDS[4:])
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True

@@ -34,24 +34,7 @@ from zones.selectors import zone_ids_for_user
 
 INVITATION_VALID_FOR = dt.timedelta(days=7)
 
-COMPANY_PROFILE_FIELDS = (
-    "name_ko",
-    "name_en",
-    "corporate_number",
-    "size",
-    "founded_on",
-    "headcount",
-    "representative",
-    "sido",
-    "sigungu",
-    "road_name",
-    "building_no",
-    "address_detail",
-    "postcode",
-    "phone",
-    "email",
-    "website",
-)
+COMPANY_PROFILE_FIELDS = Company.PROFILE_FIELDS
 SELFREPORT_FIGURES = ("headcount", "revenue_krw", "investment_raised_krw", "patents", "jobs_created")
 
 

@@ -61,6 +61,27 @@ class Company(ArchivableModel):
         LARGE = "large", _("Large company")
         INSTITUTION = "institution", _("Institution")
 
+    # What a company keeps about itself (besides its registration number and AI fields): the profile form,
+    # the portal's register/edit services and the CSV/XLSX import all use this one list.
+    PROFILE_FIELDS = (
+        "name_ko",
+        "name_en",
+        "corporate_number",
+        "size",
+        "founded_on",
+        "headcount",
+        "representative",
+        "sido",
+        "sigungu",
+        "road_name",
+        "building_no",
+        "address_detail",
+        "postcode",
+        "phone",
+        "email",
+        "website",
+    )
+
     name_ko = models.CharField(_("name (Korean)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     brn = models.CharField(
