@@ -766,3 +766,56 @@ class KpiSubscriber(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class KpiSnapshotRun(TimeStampedModel):
+    """Snapshots asked for from the admin: one period for some zones, taken in the background by a Celery task
+    (zones.tasks.run_kpi_snapshot_run) while the admin shows how far it has got."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    period_kind = models.CharField(_("period kind"), max_length=10, choices=KpiSnapshot.PeriodKind.choices)
+    period_start = models.DateField(_("period start"), help_text=_("Asia/Seoul calendar"))
+    zones = models.ManyToManyField(Zone, verbose_name=_("zones"), related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("zones to take"), default=0)
+    done = models.PositiveIntegerField(_("zones taken"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("KPI snapshot run")
+        verbose_name_plural = _("KPI snapshot runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="kpisnapshotrun_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_kind__in=["month", "quarter", "year"]), name="kpisnapshotrun_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="kpisnapshotrun_done_le_total"),
+        ]
+        indexes = [models.Index(fields=["status"], name="kpisnapshotrun_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_kind_display()} {self.period_start:%Y-%m-%d} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(self.done * 100 / self.total)
