@@ -5,6 +5,6 @@ Every list is scoped to the zones the officer works for (`zone_path`), shows its
 Nothing is deleted; zones, special cases and grants are archived.
 """
 
-from zones.admin import exemptions, indicators, kpi, plan, zones
+from zones.admin import annual, exemptions, indicators, kpi, kpi_runs, plan, zones
 
-__all__ = ["exemptions", "indicators", "kpi", "plan", "zones"]
+__all__ = ["annual", "exemptions", "indicators", "kpi", "kpi_runs", "plan", "zones"]

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
+from zones.admin.annual import ZoneAnnualReportMixin
 from zones.admin.base import SHORT_TEXTAREA, ZoneInline
 from zones.admin.kpi import ZoneKpiReportMixin, take_last_quarter_kpi_snapshot
+from zones.admin.kpi_runs import ZoneKpiRunMixin
 from zones.models import PlanChange, ProjectArea, SpecialCase, Zone, ZonePartner, ZoneStaff, ZoneTarget
 
 
@@ -57,7 +59,7 @@ class SpecialCaseInline(ZoneInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ZoneKpiReportMixin, ForAdminListMixin, ArchivableAdmin):
+class ZoneAdmin(ZoneAnnualReportMixin, ZoneKpiRunMixin, ZoneKpiReportMixin, ForAdminListMixin, ArchivableAdmin):
     zone_path = "pk"
     actions = [*ArchivableAdmin.actions, take_last_quarter_kpi_snapshot]
     list_display = (
