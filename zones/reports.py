@@ -227,7 +227,7 @@ def kpi_trend(zone: Zone, codes: tuple[str, ...] | list[str], periods: int, *, l
             if (code, start) in snapshots:
                 value = snapshots[(code, start)]
             else:
-                value = definition.compute(zone, start, period_end(quarter, start))
+                value = definition.compute(kpi.Frame(zone, start, period_end(quarter, start)))
             values.append(None if value is None else float(value))
         series[code] = values
     return [period_label(quarter, start) for start in starts], series

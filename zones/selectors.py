@@ -93,14 +93,17 @@ def kpi_report(zone: Zone, period_kind: str, period_start: dt.date) -> list[dict
     rows = []
     for definition in kpi.KPIS:
         live = (period_start, definition.code) not in snapshots
-        value = definition.compute(zone, period_start, end) if live else snapshots[(period_start, definition.code)]
+        if live:
+            value = definition.compute(kpi.Frame(zone, period_start, end))
+        else:
+            value = snapshots[(period_start, definition.code)]
         if (previous_start, definition.code) in snapshots:
             previous = snapshots[(previous_start, definition.code)]
         else:
-            previous = definition.compute(zone, previous_start, previous_end)
+            previous = definition.compute(kpi.Frame(zone, previous_start, previous_end))
         value = None if value is None else Decimal(str(value))
         previous = None if previous is None else Decimal(str(previous))
-        target_measure = kpi.TARGET_MEASURES.get(definition.code)
+        target_measure, target_basis = kpi.TARGET_MEASURES.get(definition.code, (None, None))
         target = targets.get(target_measure) if target_measure else None
         rows.append(
             {
@@ -112,6 +115,7 @@ def kpi_report(zone: Zone, period_kind: str, period_start: dt.date) -> list[dict
                 "value": value,
                 "live": live,
                 "target": target,
+                "target_basis": target_basis if target is not None else None,
                 "percent_of_target": (round(value * 100 / target, 1) if value is not None and target else None),
                 "previous": previous,
                 "change": value - previous if value is not None and previous is not None else None,

@@ -77,6 +77,7 @@ def _write(*, zone: Zone, period_kind: str, period_start: dt.date, acting_user, 
         )
     }
     now = timezone.now()
+    frame = kpi.Frame(zone, period_start, end)
     rows = []
     for definition in kpi.KPIS:
         row = existing.get(definition.code)
@@ -85,7 +86,7 @@ def _write(*, zone: Zone, period_kind: str, period_start: dt.date, acting_user, 
             continue
         row = row or KpiSnapshot(zone=zone, code=definition.code, period_kind=period_kind, period_start=period_start)
         row.period_end = end
-        row.value = _as_decimal(definition.compute(zone, period_start, end))
+        row.value = _as_decimal(definition.compute(frame))
         row.computed_at = now
         row.computed_by = acting_user
         row.full_clean(validate_unique=False, validate_constraints=False)
@@ -109,6 +110,39 @@ def kpi_snapshot_retake(*, zone: Zone, period_kind: str, period_start: dt.date, 
         raise ApplicationError(_("Only a superuser may retake KPI snapshots."))
     Zone.objects.select_for_update().get(pk=zone.pk)
     return _write(zone=zone, period_kind=period_kind, period_start=period_start, acting_user=acting_user, replace=True)
+
+
+def kpi_snapshot_verify(*, zone: Zone, period_kind: str, period_start: dt.date) -> list[dict]:
+    """Recompute the period's frozen snapshots "as of" the moment each was taken, from the change history.
+
+    A frozen figure that the history does not give back was not computed from the records as they stood (a
+    record edited without its history, or a bulk write that bypassed it): one row per snapshot, with
+    `matches`, so an auditor sees which figure to question. A few queries per measure, on the history tables.
+    """
+    end = period_end(period_kind, period_start)
+    snapshots = list(
+        KpiSnapshot.objects.filter(zone=zone, period_kind=period_kind, period_start=period_start).order_by("code")
+    )
+    recomputed: dict[dt.datetime, dict[str, kpi.Number]] = {}
+    for taken_at in {row.computed_at for row in snapshots}:
+        recomputed[taken_at] = kpi.compute_all(zone, period_start, end, as_of=taken_at)
+    rows = []
+    for row in snapshots:
+        definition = kpi.KPI_BY_CODE.get(row.code)
+        as_of_value = _as_decimal(recomputed[row.computed_at].get(row.code)) if definition else None
+        rows.append(
+            {
+                "code": row.code,
+                "name_ko": definition.name_ko if definition else row.code,
+                "name_en": definition.name_en if definition else row.code,
+                "unit": definition.unit if definition else "",
+                "computed_at": row.computed_at,
+                "frozen": row.value,
+                "as_of": as_of_value,
+                "matches": definition is not None and as_of_value == row.value,
+            }
+        )
+    return rows
 
 
 def _display(value, unit: str) -> str:

@@ -1,9 +1,10 @@
-"""Zone tasks run by Celery beat (schedules editable in the admin: `manage.py setup_schedules`)."""
+"""Zone tasks: run by Celery beat (schedules editable in the admin: `manage.py setup_schedules`) or queued by a service."""
 
 from celery import shared_task
 
 from zones.models import KpiSnapshot, Zone
 from zones.services_kpi import kpi_report_distribute, kpi_snapshot_take, last_finished_quarter
+from zones.services_kpi_runs import kpi_snapshot_run_execute
 
 
 @shared_task(acks_late=True)
@@ -25,3 +26,10 @@ def take_last_quarter_kpi_snapshots() -> int:
         if {row.code for row in rows} - taken_before:
             kpi_report_distribute(zone=zone, period_kind=kind, period_start=start)
     return zones.count()
+
+
+@shared_task(acks_late=True)
+def run_kpi_snapshot_run(run_id: int) -> str | None:
+    """Take a KPI snapshot run started from the admin; a redelivered task resumes it or does nothing once it ended."""
+    run = kpi_snapshot_run_execute(run_id)
+    return None if run is None else run.status

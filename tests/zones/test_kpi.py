@@ -22,6 +22,7 @@ from zones.selectors import kpi_report
 from zones.services_kpi import (
     kpi_snapshot_retake,
     kpi_snapshot_take,
+    kpi_snapshot_verify,
     last_finished_quarter,
     parse_period,
     previous_period_start,
@@ -123,7 +124,7 @@ def test_every_definition_is_documented():
     for definition in kpi.KPIS:
         assert definition.description_ko and definition.description_en and definition.name_ko
     assert set(kpi.TARGET_MEASURES) <= set(codes)
-    assert set(kpi.TARGET_MEASURES.values()) <= set(ZoneTarget.Measure.values)
+    assert {measure for measure, _basis in kpi.TARGET_MEASURES.values()} <= set(ZoneTarget.Measure.values)
 
 
 def test_computing_a_zone_takes_the_same_queries_with_5_or_50_mous():
@@ -153,7 +154,7 @@ def test_a_snapshot_is_frozen_after_later_edits(zone):
     again = kpi_snapshot_take(zone=zone, period_kind=QUARTER, period_start=Q4[0])
     assert {row.code: row.value for row in again} == taken
     assert KpiSnapshot.objects.filter(zone=zone).count() == len(kpi.KPIS)
-    assert kpi.KPI_BY_CODE["mous_signed"].compute(zone, *Q4) == 5  # live figures did move
+    assert kpi.KPI_BY_CODE["mous_signed"].compute(kpi.Frame(zone, *Q4)) == 5  # live figures did move
 
 
 def test_a_superuser_retake_replaces_and_is_recorded(zone):
@@ -231,7 +232,7 @@ def test_the_report_reads_snapshots_and_flags_live_figures(zone):
     assert live["mous_office_opened"]["live"] is True
     kpi_snapshot_take(zone=zone, period_kind=QUARTER, period_start=Q4[0])
     report = {row["code"]: row for row in kpi_report(zone, QUARTER, Q4[0])}
-    opened = report["mous_office_opened"]
+    opened = report["mous_office_opened_ytd"]
     assert opened["live"] is False
     assert opened["value"] == 2 and opened["target"] == 4 and opened["percent_of_target"] == 50
     assert opened["previous"] == 2 and opened["change"] == 0  # both opened in Q3
@@ -295,3 +296,110 @@ def test_the_zone_action_takes_the_last_finished_quarter_and_the_list_renders(zo
     assert rows.count() == len(kpi.KPIS)
     assert set(rows.values_list("period_start", flat=True)) == {last_finished_quarter()}
     assert client.get(reverse("admin:zones_kpisnapshot_changelist")).status_code == 200
+
+
+# --- as of ----------------------------------------------------------------------------------------------------
+
+
+def _edit_everything_after_the_snapshot(zone) -> None:
+    """Later edits of every kind: new rows dated in the period, changed and archived rows, a moved call."""
+    mou = f.MouFactory(zone=zone, signed_on=dt.date(2025, 10, 5))
+    f.MouCommitmentFactory(mou=mou, kind=MouCommitment.Kind.OFFICE_OPENING, actual_value=1, actual_on=Q4[0])
+    jobs = MouCommitment.objects.get(mou__zone=zone, kind=MouCommitment.Kind.JOBS, actual_value=12)
+    jobs.actual_value = 20
+    jobs.save()
+    tenancy = Tenancy.objects.filter(zone=zone, moved_in_on=dt.date(2024, 3, 1)).get()
+    tenancy.archived_at = _at(dt.date(2026, 1, 5))
+    tenancy.save()
+    application = Application.objects.filter(call__program__zone=zone, status=Application.Status.APPROVED).first()
+    call = application.call
+    call.program = f.ProgramFactory()  # the call moves to another zone's program
+    call.save()
+    enrolment = Enrolment.objects.filter(status=Enrolment.Status.COMPLETED).get()
+    enrolment.status = Enrolment.Status.EMPLOYED
+    enrolment.employed_on = dt.date(2025, 12, 20)
+    enrolment.employer_name = "늦게 알려진 기업"
+    enrolment.save()
+
+
+@pytest.fixture
+def records_written_in_2025(time_machine):
+    """Requested before `zone`, so the worked dataset and its history are written on 31 December 2025."""
+    time_machine.move_to(_at(dt.date(2025, 12, 31)), tick=False)
+
+
+def test_a_snapshot_recomputed_as_of_its_time_gives_the_frozen_figures(records_written_in_2025, zone, time_machine):
+    time_machine.move_to(_at(dt.date(2026, 1, 2)), tick=False)
+    rows = kpi_snapshot_take(zone=zone, period_kind=QUARTER, period_start=Q4[0])
+    frozen = {row.code: row.value for row in rows}
+
+    time_machine.move_to(_at(dt.date(2026, 2, 10)), tick=False)
+    _edit_everything_after_the_snapshot(zone)
+    live = kpi.compute_all(zone, *Q4)
+    assert live["mous_signed"] == 5 and live["mou_jobs_created"] == 20 and live["programs_awards"] == 0
+    assert live["companies_residents"] == 1 and live["training_employed"] == 4
+
+    as_of = kpi.compute_all(zone, *Q4, as_of=rows[0].computed_at)
+    assert {code: None if value is None else Decimal(str(value)) for code, value in as_of.items()} == frozen
+    assert as_of["mous_signed"] == 4 and as_of["mou_jobs_created"] == 12 and as_of["programs_awards"] == 2
+
+    verified = kpi_snapshot_verify(zone=zone, period_kind=QUARTER, period_start=Q4[0])
+    assert len(verified) == len(kpi.KPIS) and all(row["matches"] for row in verified)
+
+
+def test_verify_names_a_frozen_figure_the_history_does_not_give_back(records_written_in_2025, zone, time_machine):
+    time_machine.move_to(_at(dt.date(2026, 1, 2)), tick=False)
+    kpi_snapshot_take(zone=zone, period_kind=QUARTER, period_start=Q4[0])
+    KpiSnapshot.objects.filter(zone=zone, code="mous_signed").update(value=Decimal("40"))  # edited behind history
+
+    verified = {row["code"]: row for row in kpi_snapshot_verify(zone=zone, period_kind=QUARTER, period_start=Q4[0])}
+    assert verified["mous_signed"]["matches"] is False
+    assert verified["mous_signed"]["as_of"] == Decimal("4.0000")
+    assert [code for code, row in verified.items() if not row["matches"]] == ["mous_signed"]
+
+
+def test_nothing_existed_before_the_records_were_written(zone):
+    before = kpi.compute_all(zone, *Q4, as_of=_at(dt.date(2000, 1, 1)))
+    assert before["mous_signed"] == 0 and before["companies_residents"] == 0 and before["programs_awards"] == 0
+
+
+def test_as_of_takes_the_same_queries_with_5_or_50_mous():
+    def queries_for(count: int) -> int:
+        zone = f.ZoneFactory()
+        for mou in [f.MouFactory(zone=zone) for _ in range(count)]:
+            f.MouCommitmentFactory(mou=mou, actual_value=3, actual_on=dt.date(2025, 1, 1))
+        with CaptureQueriesContext(connection) as queries:
+            kpi.compute_all(zone, *Q4, as_of=dt.datetime.now(tz=SEOUL))
+        return len(queries)
+
+    assert queries_for(5) == queries_for(50)
+
+
+# --- targets --------------------------------------------------------------------------------------------------
+
+
+def test_a_quarter_reads_the_years_target_against_the_year_to_date(zone):
+    # Two offices opened in 2025 (1 September); one more in Q4. Target: 4 offices in 2025.
+    mou = f.MouFactory(zone=zone, signed_on=dt.date(2025, 2, 1))
+    f.MouCommitmentFactory(mou=mou, kind=MouCommitment.Kind.OFFICE_OPENING, actual_value=1, actual_on=Q4[0])
+    old = f.MouFactory(zone=zone, signed_on=dt.date(2023, 2, 1))
+    f.MouCommitmentFactory(
+        mou=old, kind=MouCommitment.Kind.OFFICE_OPENING, actual_value=1, actual_on=dt.date(2024, 5, 1)
+    )
+    rows = {row["code"]: row for row in kpi_report(zone, QUARTER, Q4[0])}
+    assert rows["mous_office_opened"]["value"] == 4  # to date, including 2024's office
+    assert rows["mous_office_opened"]["target"] is None
+    ytd = rows["mous_office_opened_ytd"]
+    assert ytd["value"] == 3 and ytd["target"] == 4 and ytd["percent_of_target"] == Decimal("75.0")
+    assert ytd["target_basis"] == kpi.TargetBasis.YEAR_TO_DATE
+
+    q3 = {row["code"]: row for row in kpi_report(zone, QUARTER, dt.date(2025, 7, 1))}
+    assert q3["mous_office_opened_ytd"]["value"] == 2 and q3["mous_office_opened_ytd"]["percent_of_target"] == 50
+
+
+def test_year_to_date_flows_count_from_the_first_of_january(zone):
+    values = kpi.compute_all(zone, *Q4)
+    assert values["companies_new_residents"] == 1
+    assert values["companies_new_residents_ytd"] == 1  # the 2024 move-in is not this year's
+    assert values["training_employed_ytd"] == 3
+    assert values["mou_jobs_created_ytd"] == 12

@@ -148,3 +148,32 @@ def test_the_zone_change_page_and_list_link_to_the_report(zone, admin_client):
     report = reverse("admin:zones_zone_kpi_report", args=[zone.pk])
     assert report in admin_client.get(reverse("admin:zones_zone_change", args=[zone.pk])).content.decode()
     assert report in admin_client.get(reverse("admin:zones_zone_changelist")).content.decode()
+
+
+# --- the snapshot check -------------------------------------------------------------------------------------
+
+
+def _verify_url(zone, period: str) -> str:
+    return reverse("admin:zones_zone_kpi_verify", args=[zone.pk]) + f"?period={period}"
+
+
+def test_the_check_page_confirms_snapshots_and_flags_one_edited_behind_the_history(zone, officer, client):
+    from zones.services_kpi import kpi_snapshot_take
+
+    f.ZoneStaffFactory(zone=zone, user=officer)
+    client.force_login(officer)
+    kpi_snapshot_take(zone=zone, period_kind=QUARTER, period_start=Q3)
+    ok = client.get(_verify_url(zone, "2025-Q3"), HTTP_ACCEPT_LANGUAGE="en")
+    assert ok.status_code == 200
+    assert "Every frozen figure matches" in ok.content.decode()
+
+    KpiSnapshot.objects.filter(zone=zone, code="companies_residents").update(value=99)
+    flagged = client.get(_verify_url(zone, "2025-Q3"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 figure differs from its recomputation." in flagged
+    assert flagged.count('class="kpi-mismatch">differs') == 1
+
+
+def test_the_check_page_is_scoped_to_the_officers_zones(zone, other_zone, officer, client):
+    f.ZoneStaffFactory(zone=other_zone, user=officer)
+    client.force_login(officer)
+    assert client.get(_verify_url(zone, "2025-Q3")).status_code == 404

@@ -21,6 +21,7 @@ from zones.models import KpiSnapshot, Zone
 from zones.selectors import kpi_comparison, kpi_report
 from zones.services_kpi import (
     kpi_snapshot_take,
+    kpi_snapshot_verify,
     last_finished_quarter,
     parse_period,
     period_end,
@@ -79,9 +80,11 @@ class ZoneKpiReportMixin:
         report = self.admin_site.admin_view(self.kpi_report_view)
         download = self.admin_site.admin_view(self.kpi_download_view)
         compare = self.admin_site.admin_view(self.kpi_compare_view)
+        verify = self.admin_site.admin_view(self.kpi_verify_view)
         return [
             path("compare/", compare, name="zones_zone_compare"),
             path("<path:object_id>/kpi/", report, name="zones_zone_kpi_report"),
+            path("<path:object_id>/kpi/verify/", verify, name="zones_zone_kpi_verify"),
             path("<path:object_id>/kpi/download/", download, name="zones_zone_kpi_download"),
             *super().get_urls(),
         ]
@@ -137,6 +140,7 @@ class ZoneKpiReportMixin:
                 reports.render_kpi_chart_svg(zone, codes, 4, last_start=last_quarter)
                 for codes in reports.HEADLINE_CHARTS
             ],
+            "verify_url": reverse("admin:zones_zone_kpi_verify", args=[zone.pk]) + "?" + urlencode({"period": label}),
             "downloads": [
                 (
                     fmt.upper(),
@@ -148,6 +152,29 @@ class ZoneKpiReportMixin:
             ],
         }
         return TemplateResponse(request, "zones/admin/zone_kpi_report.html", context)
+
+    def kpi_verify_view(self, request, object_id):
+        """The period's frozen snapshots beside the same figures recomputed "as of" when they were taken."""
+        zone = self._report_zone(request, object_id)
+        label, kind, start, error = self._period(request)
+        if error:
+            self.message_user(request, error, messages.WARNING)
+        rows = [
+            {**row, "frozen_display": reports.format_value(row["frozen"], row["unit"]),
+             "as_of_display": reports.format_value(row["as_of"], row["unit"])}
+            for row in kpi_snapshot_verify(zone=zone, period_kind=kind, period_start=start)
+        ]  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": zone,
+            "title": gettext("KPI snapshot check: %(zone)s, %(period)s") % {"zone": zone.name_ko, "period": label},
+            "period": label,
+            "rows": rows,
+            "mismatches": sum(1 for row in rows if not row["matches"]),
+            "report_url": reverse("admin:zones_zone_kpi_report", args=[zone.pk]) + "?" + urlencode({"period": label}),
+        }
+        return TemplateResponse(request, "zones/admin/zone_kpi_verify.html", context)
 
     def kpi_download_view(self, request, object_id):
         zone = self._report_zone(request, object_id)
