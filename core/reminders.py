@@ -28,6 +28,7 @@ MOU_COMMITMENT_DUE = "mou_commitment_due"
 MOU_COMMITMENT_OVERDUE = "mou_commitment_overdue"
 EXEMPTION_EXPIRING = "exemption_expiring"
 SELFREPORT_OVERDUE = "selfreport_overdue"
+ANNUAL_REPORT_DUE = "annual_report_due"
 
 CALL_CLOSING_DAYS = 3
 MOU_DUE_DAYS = 14
@@ -321,4 +322,32 @@ def remind_selfreports_overdue(*, today: dt.date | None = None) -> int:
             )
             notify_company(company, subject=subject, body=body, key="|".join(keys))
             sent += 1
+    return sent
+
+
+# --- the annual performance report to the ministry, due 31 March: the zone office, from 1 February -------------------
+
+
+def remind_annual_report_due(*, today: dt.date | None = None) -> int:
+    """From 1 February to 31 March, once per zone and year: last year's performance report is due on 31 March."""
+    from zones.models import Zone
+
+    today = today or timezone.localdate()
+    due_on = dt.date(today.year, 3, 31)
+    if not dt.date(today.year, 2, 1) <= today <= due_on:
+        return 0
+    year = today.year - 1
+    sent = 0
+    for zone in Zone.objects.active().order_by("pk"):
+        url = _portal_url("admin:zones_zone_annual_report", zone.pk)
+        if url:
+            url = f"{url}?year={year}"
+        subject = f"{year}년 성과보고서 제출 기한 / Annual performance report due: {zone.name_ko}"
+        body = _bilingual(
+            f"{zone.name_ko}의 {year}년 성과보고서를 {_date(due_on)}까지 중앙부처에 제출해야 합니다. "
+            f"관리자 화면에서 보고서를 확인하고 내려받을 수 있습니다.\n{url}",
+            f"The {year} annual performance report of {zone.name_en or zone.name_ko} is due to the ministry on "
+            f"{_date(due_on)}. Review and download it in the admin.\n{url}",
+        )
+        sent += _remind_office(ANNUAL_REPORT_DUE, zone, due_on, zone.pk, subject, body)
     return sent

@@ -74,3 +74,8 @@ def remind_exemptions_expiring() -> int:
 @shared_task
 def remind_selfreports_overdue() -> int:
     return reminders.remind_selfreports_overdue()
+
+
+@shared_task
+def remind_annual_report_due() -> int:
+    return reminders.remind_annual_report_due()

@@ -14,7 +14,7 @@ def test_creates_one_daily_0900_seoul_task_per_reminder_and_is_idempotent():
     call_command("setup_schedules")
     assert sorted(PeriodicTask.objects.values_list("task", flat=True)) == sorted(task for _name, task in SCHEDULES)
     tasks = PeriodicTask.objects.filter(task__startswith="core.tasks.remind_")
-    assert tasks.count() == 5
+    assert tasks.count() == 6
     assert all(t.enabled for t in tasks)
     schedule = CrontabSchedule.objects.get(hour="9")
     assert (schedule.minute, schedule.hour, str(schedule.timezone)) == ("0", "9", "Asia/Seoul")

@@ -17,6 +17,7 @@ SCHEDULES = (
     ("리마인더: MOU 이행 기한 / Reminder: MOU commitments due", "core.tasks.remind_mou_commitments_due"),
     ("리마인더: 규제특례 만료 예정 / Reminder: exemptions expiring", "core.tasks.remind_exemptions_expiring"),
     ("리마인더: 자체 성과보고 미제출 / Reminder: self-reports overdue", "core.tasks.remind_selfreports_overdue"),
+    ("리마인더: 연간 성과보고서 제출 / Reminder: annual performance report due", "core.tasks.remind_annual_report_due"),
     ("KPI 분기 스냅샷 / KPI quarter snapshots", "zones.tasks.take_last_quarter_kpi_snapshots"),
 )
 # The hour each task runs (Asia/Seoul); reminders at 09:00.
