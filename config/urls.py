@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from core import views as core_views
 
@@ -10,4 +11,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("companies.urls")),
     path("portal/", include("programs.urls")),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

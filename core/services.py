@@ -1,10 +1,32 @@
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.models import ArchivableModel, TransitionLog
+
+
+@transaction.atomic
+def record_create(*, model: type[models.Model], acting_user, **fields) -> models.Model:
+    """A plain record (one without a workflow service of its own): validated, saved, its history user set."""
+    obj = model(**fields)
+    obj.full_clean()
+    obj._history_user = acting_user
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def record_update(*, obj: models.Model, acting_user, **changes) -> models.Model:
+    """Change a plain record: the row locked, the changes applied and validated, the history user set."""
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked._history_user = acting_user
+    locked.save()
+    return locked
 
 
 @transaction.atomic

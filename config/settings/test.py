@@ -35,3 +35,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # Results in Redis (a database of its own), so tests can wait for a task the real worker ran.
 if os.environ.get("REDIS_URL"):
     CELERY_RESULT_BACKEND = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/2"
+
+# Throttling is on in tests with rates no test run reaches; tests/api/test_throttling.py lowers them to see a 429.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/minute",
+        "user": "100000/minute",
+        "open_data": "100000/minute",
+        "token": "100000/minute",
+    },
+}

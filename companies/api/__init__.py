@@ -1,0 +1,1 @@
+"""The companies API: serializers, filters' use and viewsets under /api/v1/."""

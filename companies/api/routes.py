@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Companies, tenancies, MOUs and their commitments."""

@@ -1,0 +1,1 @@
+"""The programs API: serializers, filters' use and viewsets under /api/v1/."""

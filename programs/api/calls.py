@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Programs, calls, applications (with their workflow actions) and reviews."""

@@ -1,0 +1,2 @@
+def register(router) -> None:
+    """Funds, fund commitments, investments, compute allocations, training programs, cohorts, enrolments."""

@@ -1,0 +1,36 @@
+"""What every endpoint shares: the schema and its documentation pages, token authentication, errors."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_and_its_documentation_are_served_by_the_project(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert schema.json()["openapi"].startswith("3.")
+    docs = client.get("/api/docs/").content.decode()
+    redoc = client.get("/api/redoc/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    assert "/static/drf_spectacular_sidecar/redoc/" in redoc
+    assert "cdn." not in docs and "cdn." not in redoc
+
+
+def test_a_user_gets_a_token_and_reads_with_it_until_it_is_revoked(world, client):
+    world.officer_a.set_password("long-enough-pass-1")
+    world.officer_a.save()
+    response = client.post("/api/v1/auth/token/", {"username": "officer-a", "password": "long-enough-pass-1"})
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    Token.objects.filter(user=world.officer_a).delete()  # revoked in the admin
+    assert client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+
+
+def test_a_wrong_password_gets_no_token(world, client):
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "officer-a", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "Unable to log in" in response.json()["non_field_errors"][0]

@@ -1,0 +1,1 @@
+"""The zones API: serializers, filters' use and viewsets under /api/v1/."""
