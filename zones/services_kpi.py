@@ -120,14 +120,13 @@ def kpi_snapshot_verify(*, zone: Zone, period_kind: str, period_start: dt.date) 
     `matches`, so an auditor sees which figure to question. A few queries per measure, on the history tables.
     """
     end = period_end(period_kind, period_start)
-    snapshots = list(
-        KpiSnapshot.objects.filter(zone=zone, period_kind=period_kind, period_start=period_start).order_by("code")
-    )
+    snapshots = list(KpiSnapshot.objects.filter(zone=zone, period_kind=period_kind, period_start=period_start))
     recomputed: dict[dt.datetime, dict[str, kpi.Number]] = {}
     for taken_at in {row.computed_at for row in snapshots}:
         recomputed[taken_at] = kpi.compute_all(zone, period_start, end, as_of=taken_at)
+    order = {code: index for index, code in enumerate(kpi.KPI_BY_CODE)}
     rows = []
-    for row in snapshots:
+    for row in sorted(snapshots, key=lambda snapshot: (order.get(snapshot.code, len(order)), snapshot.code)):
         definition = kpi.KPI_BY_CODE.get(row.code)
         as_of_value = _as_decimal(recomputed[row.computed_at].get(row.code)) if definition else None
         rows.append(
