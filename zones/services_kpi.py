@@ -39,6 +39,8 @@ def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
     if not match:
         raise ApplicationError(_('Unknown period "%(text)s": use 2025, 2025-Q4 or 2025-11.') % {"text": text})
     year = int(match["year"])
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(_('Unknown period "%(text)s": years run 2000-2100.') % {"text": text})
     if match["quarter"]:
         kind, start = PeriodKind.QUARTER, dt.date(year, 3 * int(match["quarter"]) - 2, 1)
     elif match["month"]:

@@ -188,6 +188,26 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per status list, so that models' "status" fields do not collide.
+    "ENUM_NAME_OVERRIDES": {
+        "FundStatusEnum": "programs.models.funds.Fund.Status",
+        "ComputeAllocationStatusEnum": "programs.models.funds.ComputeAllocation.Status",
+        "EnrolmentStatusEnum": "programs.models.training.Enrolment.Status",
+        "ExemptionGrantStatusEnum": "zones.models.ExemptionGrant.Status",
+        "KpiSnapshotRunStatusEnum": "zones.models.KpiSnapshotRun.Status",
+        "ZoneKindEnum": "zones.models.Zone.Kind",
+        "SpecialCaseKindEnum": "zones.models.SpecialCase.Kind",
+        "ZoneTargetMeasureEnum": "zones.models.ZoneTarget.Measure",
+        "KpiPeriodKindEnum": "zones.models.KpiSnapshot.PeriodKind",
+        "ExemptionIncidentSeverityEnum": "zones.models.ExemptionIncident.Severity",
+        "CompanySizeEnum": "companies.models.Company.Size",
+        "TenancyStatusEnum": "companies.models.Tenancy.Status",
+        "MouStatusEnum": "companies.models.Mou.Status",
+        "MouCommitmentKindEnum": "companies.models.MouCommitment.Kind",
+        "SelfReportStatusEnum": "companies.models.SelfReport.Status",
+        "ApplicationStatusEnum": "programs.models.calls.Application.Status",
+        "ProgramKindEnum": "programs.models.calls.Program.Kind",
+    },
 }
 
 # Company accounts (django-allauth): email and password, the address confirmed by a link.

@@ -34,3 +34,10 @@ def test_a_wrong_password_gets_no_token(world, client):
     )
     assert response.status_code == 400
     assert "Unable to log in" in response.json()["non_field_errors"][0]
+
+
+def test_the_schema_is_valid_openapi_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/open/kpi/" in (tmp_path / "schema.yml").read_text()
