@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company, CompanyClaim, CompanyInvitation, CompanyMember, Mou, SelfReport, Tenancy
+from core.api.scoping import company_ids_for_user
 from programs.models import Investment
 from zones.models import Zone
-from zones.selectors import scope_to_user_zones
+from zones.selectors import scope_to_user_zones, zone_ids_for_user
 
 
 def tenancy_list(*, user, company=None) -> QuerySet[Tenancy]:
@@ -28,6 +29,21 @@ def mou_list(*, user, company=None) -> QuerySet[Mou]:
     if company is not None:
         queryset = queryset.filter(company=company)
     return scope_to_user_zones(queryset, user, "zone")
+
+
+def companies_visible_to(user, queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
+    """The company registry is national: superusers and anyone with an active zone role see every company;
+    a company's users see the companies they act for; anyone else none."""
+    queryset = Company.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser or zone_ids_for_user(user):
+        return queryset
+    return queryset.filter(pk__in=company_ids_for_user(user))
+
+
+def is_registry_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or zone_ids_for_user(user)))
 
 
 # --- the company portal ------------------------------------------------------------

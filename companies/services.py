@@ -27,7 +27,7 @@ from companies.models import (
 )
 from companies.selectors import selfreport_period_get, user_emails
 from core.exceptions import ApplicationError
-from core.services import workflow_transition
+from core.services import record_create, record_update, workflow_transition
 from core.validators import format_brn, normalize_digits
 from zones.models import Zone
 from zones.selectors import zone_ids_for_user
@@ -110,6 +110,21 @@ def company_register(*, acting_user, data: dict[str, Any]) -> Company:
     if "ai_fields" in data:
         company.ai_fields.set(data["ai_fields"])
     _make_member(company=company, user=acting_user, role=CompanyMember.Role.OWNER, acting_user=acting_user)
+    return company
+
+
+@transaction.atomic
+def company_record_by_office(*, acting_user, data: dict[str, Any], company: Company | None = None) -> Company:
+    """The zone office registers or corrects a company in the registry without becoming one of its users
+    (`company_register` makes the registering portal user its owner): the company claims its record later."""
+    data = dict(data)
+    ai_fields = data.pop("ai_fields", None)
+    if company is None:
+        company = record_create(model=Company, acting_user=acting_user, **data)
+    else:
+        company = record_update(obj=company, acting_user=acting_user, **data)
+    if ai_fields is not None:
+        company.ai_fields.set(ai_fields)
     return company
 
 

@@ -3,37 +3,20 @@
 Registration numbers are typed with or without dashes and kept as digits; statuses change only through the
 workflow actions; related ids are limited to the records the user may see."""
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from companies import selectors
 from companies.models import AIField, Company, Mou, MouCommitment, SelfReport, Tenancy
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.scoping import company_ids_for_user
 from core.validators import normalize_digits, validate_brn, validate_corporate_number
 from programs.models import Application
 from zones.models import Zone
-from zones.selectors import zone_ids_for_user
 
 # An MOU at the end of its workflow keeps its commitments as they were judged.
 MOU_CLOSED_STATUSES = (Mou.Status.FULFILLED, Mou.Status.LAPSED, Mou.Status.TERMINATED)
-
-
-def companies_visible_to(user, queryset: QuerySet[Company] | None = None) -> QuerySet[Company]:
-    """The company registry is national: superusers and anyone with an active zone role see every company;
-    a company's users see the companies they act for; anyone else none."""
-    queryset = Company.objects.all() if queryset is None else queryset
-    if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser or zone_ids_for_user(user):
-        return queryset
-    return queryset.filter(pk__in=company_ids_for_user(user))
-
-
-def is_registry_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or zone_ids_for_user(user)))
 
 
 class RegistryCompanyField(serializers.PrimaryKeyRelatedField):
@@ -43,7 +26,7 @@ class RegistryCompanyField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         if request is None:
             return Company.objects.none()
-        return companies_visible_to(request.user).filter(archived_at__isnull=True)
+        return selectors.companies_visible_to(request.user).filter(archived_at__isnull=True)
 
 
 class RegistrationNumberField(serializers.CharField):

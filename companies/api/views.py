@@ -3,7 +3,6 @@
 Writes and workflow steps call the services the admin and the portal use. Companies are a national registry
 (every zone staff member sees them all); the other records belong to a zone and to a company."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -26,8 +25,6 @@ from companies.api.serializers import (
     SelfReportSerializer,
     TenancySerializer,
     TenancyTransitionSerializer,
-    companies_visible_to,
-    is_registry_staff,
 )
 from companies.filters import (
     CompanyFilterSet,
@@ -38,10 +35,10 @@ from companies.filters import (
     TenancyFilterSet,
 )
 from companies.models import Company, Mou, MouCommitment, SelfReport, Tenancy
+from companies.selectors import companies_visible_to, is_registry_staff
 from core.api.scoping import api_scope
 from core.api.viewsets import ArchiveActionsMixin, ScopedModelViewSet
 from core.exceptions import ApplicationError
-from core.services import record_create, record_update
 from programs.selectors import user_is_reviewer_only
 
 FILTER_BACKENDS = [DjangoFilterBackend, NumberAwareSearchFilter, OrderingFilter]
@@ -89,21 +86,11 @@ class CompanyViewSet(ArchiveActionsMixin, ScopedModelViewSet):
         # portal user the owner): the company claims its record later.
         if not is_registry_staff(self.request.user):
             raise PermissionDenied()
-        ai_fields = data.pop("ai_fields", None)
-        with transaction.atomic():
-            company = record_create(model=Company, acting_user=self.request.user, **data)
-            if ai_fields is not None:
-                company.ai_fields.set(ai_fields)
-        return company
+        return services.company_record_by_office(acting_user=self.request.user, data=data)
 
     def update_record(self, obj: Company, data: dict) -> Company:
         if self._acts_as_office():
-            ai_fields = data.pop("ai_fields", None)
-            with transaction.atomic():
-                company = record_update(obj=obj, acting_user=self.request.user, **data)
-                if ai_fields is not None:
-                    company.ai_fields.set(ai_fields)
-            return company
+            return services.company_record_by_office(company=obj, acting_user=self.request.user, data=data)
         if "brn" in data and data["brn"] != obj.brn:
             raise ApplicationError(
                 _("The business registration number is the company itself: only the zone office changes it."),

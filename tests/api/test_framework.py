@@ -41,3 +41,37 @@ def test_the_schema_is_valid_openapi_without_a_warning(tmp_path):
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/open/kpi/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_validation_errors_come_back_per_field_in_the_requests_language(world):
+    from rest_framework.test import APIClient
+
+    payload = {"zone": world.zone_a.pk, "year": 1999, "measure": "jobs_created", "value": -5}
+    answers = {}
+    for language in ("ko", "en"):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        client.force_authenticate(world.officer_a)
+        response = client.post("/api/v1/zone-targets/", payload, format="json")
+        assert response.status_code == 400
+        assert set(response.json()) == {"year", "value"}
+        answers[language] = response.json()["value"][0]
+    assert "greater than or equal to 0" in answers["en"]
+    assert "0" in answers["ko"] and answers["ko"] != answers["en"]
+    assert any("\uac00" <= char <= "\ud7a3" for char in answers["ko"])  # Hangul
+
+
+def test_a_foreign_zone_id_in_a_payload_is_refused_on_that_field(world, as_user):
+    response = as_user(world.officer_a).post(
+        "/api/v1/zone-targets/", {"zone": world.zone_b.pk, "year": 2026, "measure": "jobs_created", "value": 5}
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["zone"]
+
+
+def test_tokens_are_listed_and_revoked_in_the_admin(world, admin_client):
+    token = Token.objects.create(user=world.member_a)
+    assert admin_client.get("/admin/authtoken/tokenproxy/").status_code == 200
+    assert world.member_a.username in admin_client.get("/admin/authtoken/tokenproxy/").content.decode()
+    response = admin_client.post(f"/admin/authtoken/tokenproxy/{world.member_a.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Token.objects.filter(key=token.key).exists()
