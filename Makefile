@@ -10,7 +10,7 @@ REQUIREMENTS := requirements.txt requirements-dev.txt
 REQ_HASH := $(shell cat $(REQUIREMENTS) 2>/dev/null | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 
-.PHONY: venv run test lint
+.PHONY: venv run test lint bench
 
 venv: $(STAMP)
 
@@ -27,6 +27,10 @@ run:
 # Extra pytest arguments: make test ARGS="-k foo -x"
 test:
 	bash scripts/test.sh $(ARGS)
+
+# The benchmarks of docs/performance.md (not tests): make bench ARGS="--only kpi_snapshot"
+bench:
+	bash scripts/bench.sh $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
