@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",  # operations are grouped by resource (companies, calls, open, ...)
     # One schema name per status list, so that models' "status" fields do not collide.
     "ENUM_NAME_OVERRIDES": {
         "FundStatusEnum": "programs.models.funds.Fund.Status",
