@@ -6,6 +6,16 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .security_accounts import *  # noqa: F403
+from .security_accounts import (
+    ACCOUNT_SECURITY_APPS,
+    ACCOUNT_SECURITY_BACKENDS,
+    ACCOUNT_SECURITY_LAST_MIDDLEWARE,
+    ACCOUNT_SECURITY_MIDDLEWARE,
+)
+from .security_headers import *  # noqa: F403
+from .security_headers import HEADER_APPS, HEADER_MIDDLEWARE
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
@@ -49,6 +59,8 @@ INSTALLED_APPS = [
     "zones",
     "companies",
     "programs",
+    *HEADER_APPS,
+    *ACCOUNT_SECURITY_APPS,
 ]
 
 MIDDLEWARE = [
@@ -59,13 +71,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *ACCOUNT_SECURITY_MIDDLEWARE,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    *HEADER_MIDDLEWARE,
+    *ACCOUNT_SECURITY_LAST_MIDDLEWARE,
 ]
 
 AUTHENTICATION_BACKENDS = [
+    *ACCOUNT_SECURITY_BACKENDS,
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

@@ -13,3 +13,5 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {key: "1000000/minute" for key in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
 }
+# The project's URLs plus the bare comparison views of bench.api_lists under /bench/.
+ROOT_URLCONF = "bench.urls"
