@@ -34,3 +34,13 @@ bench:
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+.PHONY: backup restore
+
+# The database (pg_dump) and uploaded files into var/backups/<timestamp>/ (or BACKUP_DIR), with a manifest.
+backup: venv
+	bash scripts/backup.sh
+
+# make restore BACKUP=var/backups/<timestamp>: restore, then check the row counts and files against the manifest.
+restore: venv
+	bash scripts/restore.sh "$(BACKUP)"
