@@ -9,7 +9,8 @@ through actions that call the services.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,7 @@ from core.admin import (
     DomainInline,
     ForAdminListMixin,
     ZoneListFilter,
+    year_filter,
 )
 from core.admin_workflow import TransitionLogInline, WorkflowAdminMixin
 from core.exceptions import ApplicationError
@@ -76,6 +78,58 @@ def mou_office_opened(mou: Mou) -> bool | None:
     if not mou.offices_promised:
         return None
     return mou.offices_opened > 0
+
+
+def _commitment_total(aggregate, condition: Q) -> Coalesce:
+    rows = MouCommitment.objects.filter(condition, mou=OuterRef("pk")).order_by().values("mou")
+    return Coalesce(Subquery(rows.annotate(total=aggregate).values("total")), Value(0))
+
+
+_JOBS = Q(kind=MouCommitment.Kind.JOBS)
+_INVESTMENT = Q(kind=MouCommitment.Kind.INVESTMENT)
+_OFFICE = Q(kind=MouCommitment.Kind.OFFICE_OPENING)
+# Mou.objects.with_delivery()'s figures, one correlated subquery each: computed for the page's rows only, where
+# the model's join and GROUP BY aggregate every MOU of the list before the page is cut.
+MOU_DELIVERY_PER_ROW = {
+    "jobs_promised": _commitment_total(Sum("promised_value"), _JOBS),
+    "jobs_actual": _commitment_total(Sum("actual_value"), _JOBS),
+    "investment_promised_krw": _commitment_total(Sum("promised_value"), _INVESTMENT),
+    "investment_actual_krw": _commitment_total(Sum("actual_value"), _INVESTMENT),
+    "offices_promised": _commitment_total(Count("pk"), _OFFICE),
+    "offices_opened": _commitment_total(Count("pk"), _OFFICE & Q(actual_value__gte=1)),
+}
+
+
+class SidoListFilter(admin.SimpleListFilter):
+    """The 17 provinces and metropolitan cities, without reading every company for the values in use."""
+
+    title = _("province / city (시도)")
+    parameter_name = "sido"
+    SIDO = (
+        "서울특별시",
+        "부산광역시",
+        "대구광역시",
+        "인천광역시",
+        "광주광역시",
+        "대전광역시",
+        "울산광역시",
+        "세종특별자치시",
+        "경기도",
+        "강원특별자치도",
+        "충청북도",
+        "충청남도",
+        "전북특별자치도",
+        "전라남도",
+        "경상북도",
+        "경상남도",
+        "제주특별자치도",
+    )
+
+    def lookups(self, request, model_admin):
+        return [(sido, sido) for sido in self.SIDO]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(sido=self.value()) if self.value() else queryset
 
 
 # --- AI fields -------------------------------------------------------------------
@@ -157,10 +211,9 @@ class CompanyAdmin(ImportExportMixin, ForAdminListMixin, ArchivableAdmin):
     resource_classes = (CompanyResource,)
     form = CompanyForm
     list_display = ("name_ko", "name_en", "brn_column", "size", "fields_column", "headcount", "founded_on")
-    list_filter = ("size", "ai_fields", "sido")
+    list_filter = ("size", "ai_fields", SidoListFilter, year_filter("founded_on", _("year founded")))
     search_fields = ("name_ko", "name_en")
     number_search_paths = ("brn", "corporate_number")
-    date_hierarchy = "founded_on"
     autocomplete_fields = ("ai_fields",)
     readonly_fields = TIMESTAMPS
     inlines = (CompanyMemberInline, CompanyTenancyInline, CompanyMouInline)
@@ -269,7 +322,7 @@ class MouCommitmentInline(DomainInline):
 
 
 @admin.register(Mou)
-class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ArchivableAdmin):
     resource_classes = (MouResource,)
     """Status changes are the workflow's buttons; "fulfilled" and "partly fulfilled" read the saved commitments."""
 
@@ -286,16 +339,20 @@ class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, Archiva
         mou_office_opened,
     )
     list_display_links = (mou_party, "title")
-    list_filter = ("status", ZoneListFilter)
+    list_select_related = ()  # declared by get_queryset
+    list_filter = ("status", ZoneListFilter, year_filter("signed_on", _("year signed")))
     search_fields = ("title", "counterparty_name", "company__name_ko", "company__name_en")
+    search_by_field = True
     number_search_paths = ("company__brn",)
-    date_hierarchy = "signed_on"
     autocomplete_fields = ("company", "zone")
     readonly_fields = ("delivery", *TIMESTAMPS)
     inlines = (MouCommitmentInline, TransitionLogInline)
 
     def get_inlines(self, request, obj):
         return super().get_inlines(request, obj) if obj is not None else (MouCommitmentInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company", "zone").annotate(**MOU_DELIVERY_PER_ROW)
 
     fieldsets = (
         (None, {"fields": ("zone", "company", "counterparty_name", "title")}),

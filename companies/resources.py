@@ -4,6 +4,7 @@ All or nothing: an import with one bad row imports nothing, and the dry run (the
 lists every bad row by its number (the first data row under the header is row 1) and field.
 Business registration numbers are accepted with or without dashes and checked with the check digit;
 AI fields are given by code, zones by slug, companies by registration number.
+Large files of new companies go through `manage.py import_companies` (companies/imports.py: COPY, same checks).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from rest_framework.validators import UniqueValidator
 from companies import selectors
 from companies.models import AIField, Company, Mou, MouCommitment, SelfReport, Tenancy
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.serializers import PlannedReadMixin
 from core.validators import normalize_digits, validate_brn, validate_corporate_number
 from programs.models import Application
 from zones.models import Zone
@@ -66,7 +67,7 @@ class AIFieldSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name_ko", "name_en"]
 
 
-class CompanySerializer(serializers.ModelSerializer):
+class CompanySerializer(PlannedReadMixin, serializers.ModelSerializer):
     brn = RegistrationNumberField(
         label=_("business registration number"),
         help_text=_("10 digits, e.g. 123-45-67890; dashes are optional. Returned as digits."),
@@ -130,7 +131,7 @@ class CompanySerializer(serializers.ModelSerializer):
 # --- tenancies -----------------------------------------------------------------------
 
 
-class TenancySerializer(serializers.ModelSerializer):
+class TenancySerializer(PlannedReadMixin, serializers.ModelSerializer):
     company = RegistryCompanyField()
     company_name = serializers.CharField(source="company.name_ko", read_only=True)
     zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), zone_path="pk")
@@ -218,7 +219,7 @@ class MouCommitmentInlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MouSerializer(serializers.ModelSerializer):
+class MouSerializer(PlannedReadMixin, serializers.ModelSerializer):
     zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), zone_path="pk")
     zone_name = serializers.CharField(source="zone.name_ko", read_only=True)
     company = RegistryCompanyField(allow_null=True, required=False)
@@ -315,7 +316,7 @@ class MouTransitionSerializer(serializers.Serializer):
 # --- MOU commitments -----------------------------------------------------------------
 
 
-class MouCommitmentSerializer(serializers.ModelSerializer):
+class MouCommitmentSerializer(PlannedReadMixin, serializers.ModelSerializer):
     mou = ScopedPrimaryKeyRelatedField(queryset=Mou.objects.all(), zone_path="zone")
     mou_title = serializers.CharField(source="mou.title", read_only=True)
     zone = serializers.IntegerField(source="mou.zone_id", read_only=True)

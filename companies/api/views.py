@@ -4,7 +4,6 @@ Writes and workflow steps call the services the admin and the portal use. Compan
 (every zone staff member sees them all); the other records belong to a zone and to a company."""
 
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -36,12 +35,13 @@ from companies.filters import (
 )
 from companies.models import Company, Mou, MouCommitment, SelfReport, Tenancy
 from companies.selectors import companies_visible_to, is_registry_staff
+from core.api.filters import ScopedFilterBackend
 from core.api.scoping import api_scope
 from core.api.viewsets import ArchiveActionsMixin, ScopedModelViewSet
 from core.exceptions import ApplicationError
 from programs.selectors import user_is_reviewer_only
 
-FILTER_BACKENDS = [DjangoFilterBackend, NumberAwareSearchFilter, OrderingFilter]
+FILTER_BACKENDS = [ScopedFilterBackend, NumberAwareSearchFilter, OrderingFilter]
 
 
 class ZoneRecordMixin:

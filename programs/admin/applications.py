@@ -25,6 +25,7 @@ from core.admin import (
     DomainInline,
     ForAdminListMixin,
     ZoneListFilter,
+    year_filter,
 )
 from core.admin_workflow import WorkflowAdminMixin
 from core.exceptions import ApplicationError
@@ -332,12 +333,12 @@ class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
         "average_score",
         "review_count",
     )
-    list_filter = (ZoneListFilter, "status", "call__program__kind")
+    list_filter = (ZoneListFilter, "status", "call__program__kind", year_filter("submitted_at", _("year submitted")))
     search_fields = ("title", "company__name_ko", "company__name_en", "=company__brn", "call__title_ko", "call__code")
     search_help_text = _("Title, company name or business number (123-45-67890), call title or code.")
+    search_by_field = True
     number_search_paths = ("company__brn",)
     autocomplete_fields = ("call", "company", "special_case", "cohort")
-    date_hierarchy = "submitted_at"
     # Status changes go through the workflow's services; here they are only shown.
     readonly_fields = (
         "status",
@@ -383,11 +384,11 @@ class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
         "request_information",
     ]
 
-    @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def get_queryset(self, request):
         # A reviewer-only user sees the applications assigned to them, nothing else of the zone.
         return applications_visible_to_reviewer(request.user, super().get_queryset(request))
 
+    @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
     def zone(self, obj: Application):
         return obj.call.program.zone
 

@@ -176,7 +176,8 @@ class ApplicationViewSet(ArchiveActionsMixin, ScopedModelViewSet):
     (`PATCH`), `submit` and `withdraw` their own; the zone office takes the workflow's steps, each with
     {"comment", "expected_from"}: the services decide who may (officers screen, administrators decide)."""
 
-    queryset = Application.objects.for_admin_list().select_related("screening")
+    # What the serializer reads: the call and its program (the zone by id only), the company's name, the screening.
+    queryset = Application.objects.select_related("call__program", "company", "screening").with_review_score()
     serializer_class = ApplicationSerializer
     zone_path = "call__program__zone"
     company_path = "company"

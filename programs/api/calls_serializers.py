@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.serializers import PlannedReadMixin
 from programs.models import (
     Application,
     ApplicationTransition,
@@ -137,7 +138,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
         fields = ["eligible", "reason", "screened_by", "screened_at"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """An application as read; `average_score`, `review_count` and `screening` only for the call's zone staff."""
 
     call_title = serializers.CharField(source="call.title_ko", read_only=True)

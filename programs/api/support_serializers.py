@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.serializers import PlannedReadMixin
 from programs.api.masking import mask_email, mask_name, mask_phone
 from programs.filters.support import MAX_KRW
 from programs.models import (
@@ -233,7 +234,7 @@ class TraineeRefSerializer(serializers.Serializer):
     name = serializers.CharField(source="masked_name", read_only=True)
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
+class EnrolmentSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """Read and update. Status and the step dates change through the actions; employment through `employ`."""
 
     trainee = TraineeRefSerializer(read_only=True)

@@ -327,6 +327,9 @@ class Application(ArchivableModel):
             models.Index(fields=["status"], name="application_status_idx"),
             models.Index(fields=["submitted_at"], name="application_submitted_idx"),
             models.Index(fields=["archived_at"], name="application_archived_idx"),
+            # The KPIs: applications of a zone's calls submitted, and decided, within a period.
+            models.Index(fields=["call", "submitted_at"], name="application_call_submitted_idx"),
+            models.Index(fields=["call", "decided_at"], name="application_call_decided_idx"),
         ]
 
     def __str__(self) -> str:

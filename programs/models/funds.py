@@ -150,6 +150,12 @@ class Investment(ArchivableModel):
             models.Index(fields=["instrument"], name="investment_instrument_idx"),
             models.Index(fields=["invested_on"], name="investment_invested_on_idx"),
             models.Index(fields=["archived_at"], name="investment_archived_idx"),
+            # The KPIs: a zone's funds' investments up to a day, read from the index alone.
+            models.Index(
+                fields=["fund", "invested_on"],
+                include=["archived_at", "amount_krw", "company"],
+                name="investment_fund_invested_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,6 +218,8 @@ class ComputeAllocation(ArchivableModel):
             models.Index(fields=["status"], name="allocation_status_idx"),
             models.Index(fields=["starts_on"], name="allocation_starts_idx"),
             models.Index(fields=["archived_at"], name="allocation_archived_idx"),
+            # The KPIs: a zone's allocations starting within a period.
+            models.Index(fields=["zone", "starts_on"], name="allocation_zone_starts_idx"),
         ]
 
     def __str__(self) -> str:

@@ -253,6 +253,23 @@ class Enrolment(ArchivableModel):
             models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx"),
             models.Index(fields=["status"], name="enrolment_status_idx"),
             models.Index(fields=["archived_at"], name="enrolment_archived_idx"),
+            # The KPIs: a zone's cohorts' enrolments by the day they were enrolled, completed or employed, read
+            # from the index alone.
+            models.Index(
+                fields=["cohort", "enrolled_on"],
+                include=["status", "archived_at"],
+                name="enrolment_cohort_enrolled_idx",
+            ),
+            models.Index(
+                fields=["cohort", "completed_on"],
+                include=["status", "archived_at", "employed_on"],
+                name="enrolment_cohort_completed_idx",
+            ),
+            models.Index(
+                fields=["cohort", "employed_on"],
+                include=["status", "archived_at", "employed_by"],
+                name="enrolment_cohort_employed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,119 @@
+"""Changelists count a bounded number of rows and say when the count stopped or was estimated; the year
+filter that replaces the date hierarchy; the search that looks up each field on its own."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.urls import reverse
+
+from companies.models import Company
+from core.admin import BoundedCountPaginator
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 5)
+
+
+@pytest.fixture
+def per_page(monkeypatch):
+    def set_per_page(rows: int) -> None:
+        monkeypatch.setattr(admin.site.get_model_admin(Company), "list_per_page", rows)
+
+    return set_per_page
+
+
+def companies_page(client, **params):
+    response = client.get(reverse("admin:companies_company_changelist"), params)
+    assert response.status_code == 200
+    return response.context["cl"], response.content.decode()
+
+
+def test_a_list_within_the_limit_is_counted_exactly(admin_client, small_limit):
+    f.CompanyFactory.create_batch(3)
+
+    cl, _ = companies_page(admin_client)
+
+    assert cl.result_count == 3
+    assert not cl.paginator.approximate
+    assert cl.paginator.count_label == ""
+
+
+def test_a_list_past_the_limit_stops_counting_and_says_so(admin_client, small_limit, per_page):
+    per_page(1)
+    f.CompanyFactory.create_batch(8)
+
+    cl, page = companies_page(admin_client)
+
+    assert cl.paginator.approximate
+    assert cl.result_count == 1 + 5 + 1  # the page, the limit past it, and the row that shows there are more
+    assert cl.paginator.count_label in page
+    assert "6" in cl.paginator.count_label
+    assert len(cl.result_list) == 1
+
+
+def test_pages_go_on_past_the_limit_with_full_pages(admin_client, small_limit, per_page):
+    per_page(2)
+    f.CompanyFactory.create_batch(12)
+
+    cl, _ = companies_page(admin_client, p=3)
+    assert cl.paginator.approximate
+    assert len(cl.result_list) == 2
+
+    cl, _ = companies_page(admin_client, p=6)  # counts up to 5 rows past itself: all 12
+    assert not cl.paginator.approximate
+    assert cl.result_count == 12
+    assert len(cl.result_list) == 2
+
+
+def test_the_count_is_one_query_at_any_size(small_limit, django_assert_num_queries):
+    paginator = BoundedCountPaginator(Company.objects.filter(archived_at__isnull=True), 2)
+    f.CompanyFactory.create_batch(9)
+
+    with django_assert_num_queries(1):
+        assert paginator.count == 2 + 5 + 1
+    assert paginator.approximate
+
+
+def test_an_unfiltered_large_table_shows_the_planners_estimate(small_limit, django_assert_num_queries):
+    f.CompanyFactory.create_batch(9)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE companies_company")
+    paginator = BoundedCountPaginator(Company.objects.all(), 2)
+
+    with django_assert_num_queries(1):
+        assert paginator.count == 9
+    assert paginator.approximate
+    assert "9" in paginator.count_label
+
+
+def test_year_filter_offers_the_years_of_the_table_and_filters_by_one(admin_client):
+    old = f.CompanyFactory(founded_on=dt.date(2015, 3, 1))
+    f.CompanyFactory(founded_on=dt.date(2021, 5, 1))
+
+    cl, page = companies_page(admin_client, founded_on__year="2015")
+
+    assert list(cl.result_list) == [old]
+    assert all(f"founded_on__year={year}" in page for year in range(2015, 2022))
+
+
+def test_search_by_field_matches_any_field_and_every_term_in_the_officers_zone(client):
+    zone = f.ZoneFactory()
+    officer = f.StaffUserFactory()
+    officer.user_permissions.add(Permission.objects.get(codename="view_mou"))
+    f.ZoneStaffFactory(zone=zone, user=officer)
+    by_title = f.MouFactory(zone=zone, title="데이터센터 업무협약", company=f.CompanyFactory(name_ko="노바랩스"))
+    by_company = f.MouFactory(zone=zone, title="연구소 설립", company=f.CompanyFactory(name_ko="데이터웍스"))
+    f.MouFactory(zone=zone, title="공동 연구", company=f.CompanyFactory(name_ko="큐브넷"))
+    f.MouFactory(title="데이터센터 업무협약")  # another zone's
+    client.force_login(officer)
+    path = reverse("admin:companies_mou_changelist")
+
+    assert set(client.get(path, {"q": "데이터"}).context["cl"].result_list) == {by_title, by_company}
+    assert list(client.get(path, {"q": "데이터 노바"}).context["cl"].result_list) == [by_title]
