@@ -4,15 +4,23 @@ Zone scoping of rows, choices, history pages and the zone filter; change history
 delete; business numbers searched as typed; no full-table counts; the fieldsets every record shows.
 """
 
+import datetime as dt
 import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
-from django.db.models import Q, QuerySet
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import BooleanField, Expression, F, Max, Min, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.exceptions import ApplicationError
@@ -44,6 +52,66 @@ def related_zone_path(admin_site, model) -> str | None:
         return getattr(admin_site.get_model_admin(model), "zone_path", None)
     except NotRegistered:
         return None
+
+
+# --- counting ----------------------------------------------------------------
+
+
+class BoundedCountPaginator(Paginator):
+    """Counts the rows exactly up to `count_limit` past the current page, never a whole large table.
+
+    Past the limit the count is approximate and says so (`count_label`): "more than N" for a filtered or searched
+    list, PostgreSQL's own estimate of the table's rows (pg_class.reltuples) for an unfiltered one. Either way one
+    query, whatever the table's size. Pages go on past the limit: each page counts up to the limit beyond itself.
+    """
+
+    count_limit = 1000
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, page_number: int = 1):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.page_number = max(page_number, 1)
+        self.approximate = False
+        self.count_label = ""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        bound = self.page_number * self.per_page + self.count_limit
+        counted, estimate = self._count_up_to(queryset, bound + 1)
+        if counted <= bound:
+            return counted
+        self.approximate = True
+        if estimate is not None and estimate > bound:
+            self.count_label = gettext("about %(count)s (estimated)") % {"count": f"{estimate:,}"}
+            return estimate
+        self.count_label = gettext("more than %(count)s (not counted further)") % {"count": f"{bound:,}"}
+        return counted
+
+    @staticmethod
+    def _count_up_to(queryset: QuerySet, limit: int) -> tuple[int, int | None]:
+        """(rows counted, stopping at `limit`; the planner's row estimate of an unfiltered PostgreSQL table)."""
+        connection = connections[queryset.db]
+        inner_sql, params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        sql = f"SELECT COUNT(*), NULL FROM ({inner_sql}) AS counted"  # noqa: S608 - Django's own compiled SQL
+        if connection.vendor == "postgresql" and not queryset.query.where and not queryset.query.distinct:
+            # Joins to a required foreign key do not change the count: the table's estimate is the list's.
+            sql = (
+                f"SELECT COUNT(*), (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass) "  # noqa: S608
+                f"FROM ({inner_sql}) AS counted"
+            )
+            params = (connection.ops.quote_name(queryset.model._meta.db_table), *params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            counted, estimate = cursor.fetchone()
+        return counted, estimate
+
+    def page(self, number):
+        page = super().page(number)
+        if self.approximate:
+            # The count stops one row past the limit: the page still shows a full page of rows.
+            bottom = (page.number - 1) * self.per_page
+            page.object_list = self.object_list[bottom : bottom + self.per_page]
+        return page
 
 
 # --- filters -----------------------------------------------------------------
@@ -97,6 +165,37 @@ class ZoneListFilter(admin.SimpleListFilter):
         if self.value():
             return queryset.filter(**{self.zone_path: self.value()})
         return queryset
+
+
+def year_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
+    """A list filter by the year of a date or datetime field, cheap at any size (instead of `date_hierarchy`).
+
+    The years offered span the first and last dates of the whole table (two ends of the field's index), where
+    the date hierarchy would read every filtered row twice. Same URL parameter as the date hierarchy's year.
+    """
+
+    class YearListFilter(admin.SimpleListFilter):
+        parameter_name = f"{field_name}__year"
+
+        def lookups(self, request, model_admin):
+            span = model_admin.model._default_manager.aggregate(first=Min(field_name), last=Max(field_name))
+            if span["first"] is None:
+                return []
+            first, last = (
+                timezone.localtime(value) if isinstance(value, dt.datetime) and timezone.is_aware(value) else value
+                for value in (span["first"], span["last"])
+            )
+            return [(str(year), str(year)) for year in range(last.year, first.year - 1, -1)]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value and value.isdigit():
+                return queryset.filter(**{f"{field_name}__year": int(value)})
+            return queryset
+
+    YearListFilter.title = title
+    YearListFilter.__name__ = f"{field_name.title().replace('_', '')}YearListFilter"
+    return YearListFilter
 
 
 # --- zone scope --------------------------------------------------------------
@@ -167,6 +266,16 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False
     number_search_paths: tuple[str, ...] = ()
+    # Search each of `search_fields` on its own and take the union of the matching rows: each part can use its
+    # column's index (trigram indexes on PostgreSQL), where one OR across joined tables reads the whole list.
+    search_by_field = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        try:
+            page_number = int(request.GET.get(PAGE_VAR, 1))
+        except ValueError:
+            page_number = 1
+        return BoundedCountPaginator(queryset, per_page, orphans, allow_empty_first_page, page_number=page_number)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -175,11 +284,30 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
         search_term = _BRN_TYPED.sub(lambda match: normalize_digits(match.group()), search_term)
         digits = registration_number_digits(search_term)
         if digits is None or not self.number_search_paths:
-            return super().get_search_results(request, queryset, search_term)
+            return self._search_text(request, queryset, search_term)
         # A term like "220-81" may still be part of a name or title: keep the ordinary matches too.
-        by_text = super().get_search_results(request, self.model._default_manager.all(), search_term)[0]
+        by_text = self._search_text(request, self.model._default_manager.all(), search_term)[0]
         number_match = registration_number_q(digits, self.number_search_paths)
         return queryset.filter(number_match | Q(pk__in=by_text.values("pk"))), False
+
+    def _search_text(self, request, queryset, search_term):
+        search_fields = self.get_search_fields(request)
+        if not (self.search_by_field and search_fields and search_term):
+            return super().get_search_results(request, queryset, search_term)
+        lookups = [_search_lookup(str(field)) for field in search_fields]
+        rows = self.model._default_manager.order_by()
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            parts = [rows.filter(**{lookup: bit}).values("pk") for lookup in lookups]
+            matches = parts[0].union(*parts[1:])
+            if connections[queryset.db].vendor == "postgresql":
+                # Found first, once; then rows by primary key. As "IN (subquery)" the planner, which cannot
+                # estimate a substring's matches, often joins the whole list against them instead.
+                queryset = queryset.filter(_PkInArray(ArraySubquery(matches)))
+            else:
+                queryset = queryset.filter(pk__in=matches)
+        return queryset, False
 
     def _ensure_in_scope(self, request, object_id) -> None:
         if zone_ids_for_user(request.user) is None:
@@ -194,6 +322,36 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._ensure_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+class _PkInArray(Expression):
+    """`pk = ANY(ARRAY(subquery))`: the subquery runs once as an init plan, the rows come by primary key."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, array):
+        super().__init__()
+        self.pk, self.array = F("pk"), array
+
+    def get_source_expressions(self):
+        return [self.pk, self.array]
+
+    def set_source_expressions(self, exprs):
+        self.pk, self.array = exprs
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        array_sql, array_params = compiler.compile(self.array)
+        return f"{pk_sql} = ANY({array_sql})", (*pk_params, *array_params)
+
+
+def _search_lookup(field: str) -> str:
+    """The lookup of one of `search_fields`, with the admin's prefixes: ^ starts with, = exact, @ full text."""
+    prefixes = {"^": "istartswith", "=": "iexact", "@": "search"}
+    if field[:1] in prefixes:
+        return f"{field[1:]}__{prefixes[field[0]]}"
+    return f"{field}__icontains"
 
 
 class ArchivableAdmin(DomainAdmin):
@@ -245,3 +403,7 @@ class DomainInline(ZoneScopedAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
+
+
+# The audit pages (personal data access log, workflow steps) register themselves on the admin site.
+from core import admin_audit  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,3 +98,56 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.due_on}"
+
+
+class PersonalDataAccess(models.Model):
+    """One processing of personal data (PIPA): a record seen whole, an export, an API read, an anonymisation.
+
+    Who, when, what (record type, the record's id or how many records), from where (IP address and path,
+    never the query string, which may hold a searched name). The zone is set when the records belong to
+    one zone only, so a zone administrator reads their zone's rows. Written by `core.audit`; never changed.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed in the admin")
+        EXPORT = "export", _("Exported")
+        API_RETRIEVE = "api_retrieve", _("Read through the API")
+        API_LIST = "api_list", _("Listed through the API")
+        ANONYMIZE = "anonymize", _("Anonymized")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+    record = GenericForeignKey("content_type", "object_id")
+    record_count = models.PositiveIntegerField(_("records"), default=1)
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["view", "export", "api_retrieve", "api_list", "anonymize"]),
+                name="personaldataaccess_action_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="pdaccess_record_idx"),
+            models.Index(fields=["actor", "at"], name="pdaccess_actor_idx"),
+            models.Index(fields=["zone", "at"], name="pdaccess_zone_idx"),
+            models.Index(fields=["action"], name="pdaccess_action_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"

@@ -12,7 +12,11 @@ executables, archives, whatever the file is called.
   stream (`WordDocument`, `Workbook`/`Book`, `PowerPoint Document`, HWP's `FileHeader` with its
   "HWP Document File" signature);
 - text cannot be recognised by content, so it is accepted only under a .txt or .csv name, when it decodes
-  as UTF-8, has no NUL bytes and does not look like markup or a script.
+  as UTF-8, has no NUL bytes and does not look like markup or a script (HTML or SVG tags, an event-handler
+  attribute, a javascript: URL, a shebang line).
+
+Whatever is accepted is stored under MEDIA_ROOT with a random name and only ever served as an attachment
+with `X-Content-Type-Options: nosniff` (programs.views.document_download).
 """
 
 from __future__ import annotations
@@ -74,7 +78,9 @@ ZIP_SIGNATURE = b"PK\x03\x04"
 HWP_SIGNATURE = b"HWP Document File"
 # Text that a browser or shell would treat as markup or a program.
 MARKUP_OR_SCRIPT = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml|\?php|%)|^\s*#!|javascript:",
+    rb"<\s*/?\s*(?:(?:!doctype|html|head|body|script|svg|math|iframe|frame|frameset|object|embed|applet|meta|"
+    rb"link|base|style|form|img|image|template)\b|\?xml|\?php|%)|<[^>\n]*\son[a-z]+\s*=|^\s*#!|javascript:|"
+    rb"vbscript:|data:text/html",
     re.IGNORECASE | re.MULTILINE,
 )
 SAFE_NAME_LENGTH = 150

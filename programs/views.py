@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from companies.access import company_required, current_company
 from core.exceptions import ApplicationError
 from core.formatting import format_krw
+from core.security.ratelimit import rate_limit
 from programs import selectors
 from programs.models import Application, ApplicationDocument, Call
 from programs.selectors import CORE_FIELDS
@@ -254,6 +255,7 @@ def application_edit(request: HttpRequest, pk: int, step: int | None = None) -> 
 
 @require_POST
 @company_required
+@rate_limit("application_submit")
 def application_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for_company(request.company, pk)
     review_step = len(selectors.call_sections(application.call)) + 1

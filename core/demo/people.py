@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from companies.models import AIField, CompanyMember
 from core.demo.common import Context, ensure_many, upsert
@@ -37,6 +38,10 @@ AI_FIELDS = [
     ("robotics", "로보틱스", "Robotics"),
     ("medical-ai", "의료 인공지능", "Medical AI"),
 ]
+
+# Demo staff share one known authenticator key (RFC 6238's test key), base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ:
+# add it to an authenticator app, or print the current code with `oathtool --totp -b <key>`.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
 
 # username: (last name, first name, zone, role); officers are staff and in the "Zone office" group.
 OFFICERS = {
@@ -75,6 +80,10 @@ def ensure_user(ctx: Context, username: str, *, last_name: str, first_name: str,
     user.save()
     # Portal logins are by confirmed email address (allauth): demo addresses count as confirmed.
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    if is_staff:  # the admin asks staff for a second factor: a known demo device
+        TOTPDevice.objects.update_or_create(
+            user=user, name="demo", defaults={"key": DEMO_TOTP_KEY_HEX, "confirmed": True, "last_t": -1}
+        )
     ctx.users[username] = user
     return user
 

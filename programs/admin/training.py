@@ -1,6 +1,13 @@
-"""Training programs, cohorts, trainees and enrolments. Trainees are people: lists show masked names only."""
+"""Training programs, cohorts, trainees and enrolments. Trainees are people: lists show masked names only.
 
+Personal data (PIPA): officers who may change trainees (`programs.change_trainee`) see a trainee's page whole,
+and each such view is recorded (`core.audit`); anyone else sees it masked and cannot search by name or email.
+Every export of enrolments is recorded with the number of rows.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -14,10 +21,23 @@ from core.admin import (
     ZoneListFilter,
 )
 from core.admin_workflow import TransitionLogInline, WorkflowAdminMixin
+from core.audit import personal_data_access_record
+from core.models import PersonalDataAccess
+from core.security.reauth import ReauthExportMixin
+from programs.api.masking import can_see_personal_data, mask_email, mask_phone
 from programs.models import Cohort, Enrolment, Trainee, TrainingProgram
 from programs.resources import EnrolmentResource
 from programs.selectors import trainee_list
 from programs.services import training as training_services
+from programs.services.privacy import consent_errors, mask_birth_year
+
+PERSONAL_FIELDS = ("full_name", "email", "phone", "birth_year")
+MASKED_FIELDS = {
+    "full_name": "masked_full_name",
+    "email": "masked_email",
+    "phone": "masked_phone",
+    "birth_year": "masked_birth_year",
+}
 
 ENROLMENT_FIELDS = (
     "status",
@@ -155,12 +175,41 @@ class TraineeEnrolmentInline(DomainInline):
         return super().get_queryset(request).select_related("cohort__training_program", "employed_by")
 
 
+class TraineeAdminForm(forms.ModelForm):
+    """Consent is part of the record: when, for what, kept until when (the API checks the same)."""
+
+    class Meta:
+        model = Trainee
+        fields = (*PERSONAL_FIELDS, "consent_given_at", "consent_purpose", "retention_until")
+
+    def clean(self):
+        cleaned = super().clean()
+        errors = consent_errors(
+            consent_given_at=cleaned.get("consent_given_at"),
+            retention_until=cleaned.get("retention_until"),
+            consent_purpose=cleaned.get("consent_purpose") if "consent_purpose" in self.fields else None,
+        )
+        for field, messages_ in errors.items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages_)
+        return cleaned
+
+
 @admin.register(Trainee)
 class TraineeAdmin(ForAdminListMixin, ArchivableAdmin):
-    """Personal data: lists show the masked name and never contact details; the change page shows all."""
+    """Personal data: lists show the masked name and never contact details; the change page shows all to those
+    who may change trainees (each view recorded), masked to anyone else."""
 
+    form = TraineeAdminForm
     zone_path = None  # a trainee has no zone of their own: see get_queryset
-    list_display = ("masked_name", "birth_year", "enrolment_count", "consent_given_at", "retention_until", "anonymized")
+    list_display = (
+        "masked_name",
+        "masked_birth_year",
+        "enrolment_count",
+        "consent_given_at",
+        "retention_until",
+        "anonymized",
+    )
     list_filter = (RetentionFilter,)
     search_fields = ("full_name", "=email")
     search_help_text = _("Full name, or the exact email address.")
@@ -178,9 +227,72 @@ class TraineeAdmin(ForAdminListMixin, ArchivableAdmin):
     def get_queryset(self, request):
         return trainee_list(user=request.user, queryset=super().get_queryset(request))
 
+    def get_search_fields(self, request):
+        return super().get_search_fields(request) if can_see_personal_data(request.user) else ()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or can_see_personal_data(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": tuple(MASKED_FIELDS.get(f, f) for f in options["fields"])})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and not can_see_personal_data(request.user):
+            return (*readonly, *MASKED_FIELDS.values())
+        if obj is not None and obj.anonymized_at is not None:
+            return (*readonly, *PERSONAL_FIELDS)  # nothing to bring back
+        return readonly
+
+    def _record_view(self, request, object_id) -> None:
+        if request.method != "GET" or not can_see_personal_data(request.user):
+            return
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return
+        personal_data_access_record(
+            actor=request.user,
+            action=PersonalDataAccess.Action.VIEW,
+            model=Trainee,
+            object_id=obj.pk,
+            request=request,
+            record_zone_ids=obj.enrolments.values_list("cohort__training_program__zone_id", flat=True),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._record_view(request, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+        if response.status_code == 200:
+            self._record_view(request, object_id)
+        return response
+
     @admin.display(description=_("name"), ordering="full_name")
     def masked_name(self, obj: Trainee) -> str:
         return obj.masked_name
+
+    @admin.display(description=_("full name"))
+    def masked_full_name(self, obj: Trainee) -> str:
+        return obj.masked_name
+
+    @admin.display(description=_("email"))
+    def masked_email(self, obj: Trainee) -> str:
+        return mask_email(obj.email) or "-"
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Trainee) -> str:
+        return mask_phone(obj.phone) or "-"
+
+    @admin.display(description=_("birth year"), ordering="birth_year")
+    def masked_birth_year(self, obj: Trainee) -> str:
+        return mask_birth_year(obj.birth_year)
 
     @admin.display(description=_("enrolments"), ordering="enrolment_count")
     def enrolment_count(self, obj: Trainee) -> int:
@@ -192,7 +304,7 @@ class TraineeAdmin(ForAdminListMixin, ArchivableAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
+class EnrolmentAdmin(ReauthExportMixin, ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     resource_classes = (EnrolmentResource,)
     """Status changes are the workflow's buttons (each records its date, today); "employed" takes the employer
     and hiring date saved on the page, refused naming what is missing."""
@@ -208,6 +320,7 @@ class EnrolmentAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, A
         "employer_name",
     )
     search_help_text = _("Trainee's full name, cohort, training program or employer.")
+    search_by_field = True
     autocomplete_fields = ("cohort", "trainee", "application", "employed_by")
     readonly_fields = TIMESTAMPS
     fieldsets = (
@@ -220,6 +333,21 @@ class EnrolmentAdmin(ImportExportMixin, WorkflowAdminMixin, ForAdminListMixin, A
 
     def get_inlines(self, request, obj):
         return super().get_inlines(request, obj) if obj is not None else ()  # a new enrolment has no steps yet
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return fields if can_see_personal_data(request.user) else tuple(f for f in fields if "trainee__" not in f)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        personal_data_access_record(
+            actor=request.user,
+            action=PersonalDataAccess.Action.EXPORT,
+            model=Enrolment,
+            record_count=len(data),
+            request=request,
+        )
+        return data
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

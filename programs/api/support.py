@@ -6,7 +6,8 @@ Who sees what:
 - investments, compute allocations: staff of the zone, and the company's own users (read only);
 - training programs, cohorts: every signed-in user reads the live offer; staff of the zone also archived ones;
 - enrolments, trainees: staff of the zone only (a trainee through their enrolments), never company users;
-  trainees' names, emails and phones are masked unless the user may change trainees.
+  trainees' names, emails and phones are masked unless the user may change trainees, and each unmasked read is
+  recorded in the personal data access log (core.audit).
 Reviewer-only zone staff see none of these except the training offer. Writes need the model permission.
 """
 
@@ -18,6 +19,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from core.api.viewsets import ArchiveActionsMixin, ScopedModelViewSet
+from core.audit import personal_data_access_record
+from core.models import PersonalDataAccess
 from core.services import record_create
 from programs.api.masking import can_see_personal_data
 from programs.api.support_serializers import (
@@ -194,7 +197,9 @@ class EnrolmentViewSet(PersonalSearchMixin, NotForReviewersMixin, ArchiveActions
     """Staff of the cohort's zone. Created as "applied"; the steps are actions through the training services
     (enrol, complete, drop, employ), each with its audit row."""
 
-    queryset = Enrolment.objects.for_admin_list()
+    # What the serializer reads: the trainee's name, the cohort and its training program (the zone and the
+    # employer by id only).
+    queryset = Enrolment.objects.select_related("trainee", "cohort__training_program")
     serializer_class = EnrolmentSerializer
     zone_path = "cohort__training_program__zone"
     filterset_class = EnrolmentFilter
@@ -214,6 +219,23 @@ class EnrolmentViewSet(PersonalSearchMixin, NotForReviewersMixin, ArchiveActions
         "drop": "change",
         "employ": "change",
     }
+
+    # A page reads every column of the enrolments but only these of the rows joined to them: a million enrolments'
+    # trainees and programs are wide records.
+    list_related_columns = (
+        "trainee__full_name",
+        "cohort__name",
+        "cohort__training_program",
+        "cohort__training_program__name_ko",
+        "cohort__training_program__zone",
+    )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            own = [field.name for field in Enrolment._meta.concrete_fields]
+            queryset = queryset.only(*own, *self.list_related_columns)
+        return queryset
 
     def get_serializer_class(self):
         return EnrolmentCreateSerializer if self.action == "create" else EnrolmentSerializer
@@ -303,6 +325,37 @@ class TraineeViewSet(PersonalSearchMixin, ArchiveActionsMixin, ScopedModelViewSe
 
     def _read_back(self, obj):
         return TraineeSerializer(self.get_queryset().get(pk=obj.pk), context=self.get_serializer_context())
+
+    def retrieve(self, request, *args, **kwargs):
+        """Unmasked data read is recorded (core.audit); a masked one is not."""
+        response = super().retrieve(request, *args, **kwargs)
+        if response.status_code == 200 and can_see_personal_data(request.user):
+            trainee_id = response.data["id"]
+            personal_data_access_record(
+                actor=request.user,
+                action=PersonalDataAccess.Action.API_RETRIEVE,
+                model=Trainee,
+                object_id=trainee_id,
+                request=request,
+                record_zone_ids=Enrolment.objects.filter(trainee_id=trainee_id).values_list(
+                    "cohort__training_program__zone_id", flat=True
+                ),
+            )
+        return response
+
+    def list(self, request, *args, **kwargs):
+        """An unmasked page is recorded with its number of rows; a masked or empty one is not."""
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", ()) if isinstance(response.data, dict) else response.data
+        if response.status_code == 200 and rows and can_see_personal_data(request.user):
+            personal_data_access_record(
+                actor=request.user,
+                action=PersonalDataAccess.Action.API_LIST,
+                model=Trainee,
+                record_count=len(rows),
+                request=request,
+            )
+        return response
 
     @transaction.atomic
     def create_record(self, data: dict) -> Trainee:

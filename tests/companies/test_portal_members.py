@@ -108,9 +108,9 @@ def test_a_user_with_another_email_cannot_accept(client, owner):
 def test_an_expired_invitation_says_so(client, owner):
     invitation = invite(owner)
     colleague = factories.UserFactory(email="dev@visionlab.kr")
-    client.force_login(colleague)
 
     with time_machine.travel(timezone.now() + dt.timedelta(days=8)):
+        client.force_login(colleague)  # a week later: a session of that day (an older one has timed out)
         response = client.post(reverse("companies:invitation_accept", args=[invitation.token]))
 
     assert "This invitation expired on" in response.content.decode()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ARCHIVED_RECORD_FIELDSET, TIMESTAMPS, ArchivableAdmin, DomainAdmin, ForAdminListMixin
 from core.formatting import format_krw
+from core.security.reauth import ReauthChangeMixin, ReauthInlineChangesMixin
 from zones.admin.annual import ZoneAnnualReportMixin
 from zones.admin.base import SHORT_TEXTAREA, ZoneInline
 from zones.admin.kpi import ZoneKpiReportMixin, take_last_quarter_kpi_snapshot
@@ -59,8 +60,16 @@ class SpecialCaseInline(ZoneInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ZoneAnnualReportMixin, ZoneKpiRunMixin, ZoneKpiReportMixin, ForAdminListMixin, ArchivableAdmin):
+class ZoneAdmin(
+    ReauthInlineChangesMixin,
+    ZoneAnnualReportMixin,
+    ZoneKpiRunMixin,
+    ZoneKpiReportMixin,
+    ForAdminListMixin,
+    ArchivableAdmin,
+):
     zone_path = "pk"
+    reauth_inline_models = (ZoneStaff,)  # changing a zone's staff needs the password typed recently
     actions = [*ArchivableAdmin.actions, take_last_quarter_kpi_snapshot]
     list_display = (
         "name_ko",
@@ -114,7 +123,7 @@ class ZoneAdmin(ZoneAnnualReportMixin, ZoneKpiRunMixin, ZoneKpiReportMixin, ForA
 
 
 @admin.register(ZoneStaff)
-class ZoneStaffAdmin(DomainAdmin):
+class ZoneStaffAdmin(ReauthChangeMixin, DomainAdmin):
     zone_path = "zone"
     list_display = ("user", "user_email", "zone", "role", "is_active", "created_at")
     list_select_related = ("user", "zone")

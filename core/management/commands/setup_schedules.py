@@ -1,5 +1,6 @@
 """Create the periodic schedules (django-celery-beat rows): reminders daily at 09:00 Korea time, the
-KPI snapshot of the last finished quarter daily at 06:00 (a no-op once taken).
+KPI snapshot of the last finished quarter daily at 06:00 (a no-op once taken), the anonymisation of
+trainees past their retention period daily at 03:00.
 
 Idempotent: a task that exists already is left as the office set it (schedule, enabled flag); only a
 missing task is created, and the name of the task it runs is kept right.
@@ -19,9 +20,10 @@ SCHEDULES = (
     ("리마인더: 자체 성과보고 미제출 / Reminder: self-reports overdue", "core.tasks.remind_selfreports_overdue"),
     ("리마인더: 연간 성과보고서 제출 / Reminder: annual performance report due", "core.tasks.remind_annual_report_due"),
     ("KPI 분기 스냅샷 / KPI quarter snapshots", "zones.tasks.take_last_quarter_kpi_snapshots"),
+    ("개인정보 보유기간 경과 익명화 / Anonymise trainees past retention", "programs.tasks.anonymize_expired_trainees"),
 )
 # The hour each task runs (Asia/Seoul); reminders at 09:00.
-HOURS = {"zones.tasks.take_last_quarter_kpi_snapshots": "6"}
+HOURS = {"zones.tasks.take_last_quarter_kpi_snapshots": "6", "programs.tasks.anonymize_expired_trainees": "3"}
 
 
 class Command(BaseCommand):
