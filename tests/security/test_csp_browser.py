@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from programs.services.applications import application_start
 from tests import factories as f
-from tests.e2e.conftest import browser, page  # noqa: F401  (the fixtures)
 from tests.programs.test_portal_support import call_with_form, member_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
