@@ -19,3 +19,4 @@ urlpatterns = [
 ]
 
 handler429 = "core.security.views.too_many_requests"
+handler500 = "core.api.views.server_error_json_for_api"

@@ -75,3 +75,21 @@ def test_tokens_are_listed_and_revoked_in_the_admin(world, admin_client):
     response = admin_client.post(f"/admin/authtoken/tokenproxy/{world.member_a.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Token.objects.filter(key=token.key).exists()
+
+
+def test_a_server_error_answers_an_api_client_in_json_and_a_page_in_html(world, monkeypatch):
+    from django.test import Client
+
+    from zones.api.views import ZoneTargetViewSet
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(ZoneTargetViewSet, "list", broken)
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.officer_a)
+    response = client.get("/api/v1/zone-targets/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "Nothing was saved" in response.json()["detail"]
+    assert "RuntimeError" not in response.content.decode()
