@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY
+from .storage import default_storage_from_env
 
 # Keys that ship in this repository (dev, test, bench settings) are never good enough here.
 _KNOWN_INSECURE_MARKERS = ("insecure", "dev-only", "test-only", "bench-only", "change-me", "django-insecure")
@@ -35,3 +36,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+STORAGES["default"] = default_storage_from_env(STORAGES["default"])

@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import DATABASES
+from .storage import default_storage_from_env
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
@@ -20,7 +21,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = os.environ.get("DJANGO_MEDIA_ROOT", "/tmp/aizone-test-media")  # noqa: S108
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env({"BACKEND": "django.core.files.storage.FileSystemStorage"}),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
