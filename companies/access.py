@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 
-from companies.models import Company
+from companies.models import Company, CompanyMember
 
 SESSION_KEY = "portal_company_id"
 
@@ -17,6 +17,13 @@ def user_companies(user) -> QuerySet[Company]:
         return Company.objects.none()
     return Company.objects.filter(archived_at__isnull=True, members__user=user, members__is_active=True).order_by(
         "name_ko"
+    )
+
+
+def company_ids_for_user(user) -> QuerySet:
+    """The active companies the user acts for, as a subquery of ids."""
+    return CompanyMember.objects.filter(user=user, is_active=True, company__archived_at__isnull=True).values(
+        "company_id"
     )
 
 

@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies.access import company_ids_for_user
 from companies.models import Company, CompanyClaim, CompanyInvitation, CompanyMember, Mou, SelfReport, Tenancy
-from core.api.scoping import company_ids_for_user
 from programs.models import Investment
 from zones.models import Zone
 from zones.selectors import scope_to_user_zones, zone_ids_for_user

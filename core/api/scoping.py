@@ -2,15 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from companies.models import CompanyMember
+from companies.access import company_ids_for_user
 from zones.selectors import zone_ids_for_user
-
-
-def company_ids_for_user(user) -> QuerySet:
-    """The active companies the user acts for, as a subquery of ids."""
-    return CompanyMember.objects.filter(user=user, is_active=True, company__archived_at__isnull=True).values(
-        "company_id"
-    )
 
 
 def is_company_user(user) -> bool:
