@@ -7,25 +7,16 @@ written in the caller's transaction: if it cannot be written, the data is not sh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ipaddress import ip_address
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from core.models import PersonalDataAccess
+from core.security.clientip import client_ip
 from zones.selectors import zone_ids_for_user
 
 Action = PersonalDataAccess.Action
 PATH_MAX = PersonalDataAccess._meta.get_field("path").max_length
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from (REMOTE_ADDR: a forwarded header is the client's to invent)."""
-    value = (getattr(request, "META", None) or {}).get("REMOTE_ADDR") or ""
-    try:
-        return str(ip_address(value.strip()))
-    except ValueError:
-        return None
 
 
 def access_zone_id(*, actor, record_zone_ids: Iterable[int] | None = None) -> int | None:

@@ -12,6 +12,7 @@ from .security_accounts import (
     ACCOUNT_SECURITY_BACKENDS,
     ACCOUNT_SECURITY_LAST_MIDDLEWARE,
     ACCOUNT_SECURITY_MIDDLEWARE,
+    TRUSTED_PROXY_COUNT,
 )
 from .security_headers import *  # noqa: F403
 from .security_headers import HEADER_APPS, HEADER_MIDDLEWARE
@@ -282,3 +283,6 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 from .storage import *  # noqa: F403,E402
+
+# DRF's throttles read the client's address themselves: the same trusted proxies (None would trust any header).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT

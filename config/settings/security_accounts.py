@@ -42,6 +42,13 @@ SESSION_COOKIE_HTTPONLY = True
 # The password asked again before exporting personal data or changing roles, unless typed this recently.
 REAUTH_MAX_AGE = _env_int("REAUTH_MAX_AGE", 10 * 60)
 
+# Reverse proxies in front of the web servers that are ours: the client's address is then read from
+# X-Forwarded-For that many entries from the right (core.security.clientip), for the lockout, the rate limits,
+# the API throttles and the audit log alike. 0 (the default): the header is ignored, the peer address is used.
+TRUSTED_PROXY_COUNT = _env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "core.security.clientip.client_ip"
+
 # Login lockout (django-axes): 5 failures for one username from one address lock that pair for 15 minutes.
 # Keyed by username and address together, so nobody elsewhere can lock a user out; the cool-off runs from
 # the lock and is not extended by further attempts.
