@@ -68,14 +68,12 @@ def _reliability_defaults(sender: Celery, **kwargs) -> None:
 
 
 @worker_ready.connect
-def _flush_spooled_emails(**kwargs) -> None:
-    """E-mails a process could not queue while the broker was down are queued once a worker is up."""
-    from core.notifications import flush_spooled_emails
-
+def _dispatch_outbox_on_start(**kwargs) -> None:
+    """A worker that starts sends what waited in the e-mail outbox (a broker outage, a lost publish) without
+    waiting for beat's next tick."""
     try:
-        flushed = flush_spooled_emails()
+        from core.tasks import dispatch_outbox
+
+        dispatch_outbox.delay()
     except Exception:
-        logger.exception("could not queue the spooled e-mails")
-        return
-    if flushed:
-        logger.info("queued %d spooled e-mail(s)", flushed)
+        logger.exception("could not queue the e-mail outbox dispatch at worker start")

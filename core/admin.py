@@ -406,4 +406,4 @@ class DomainInline(ZoneScopedAdminMixin, admin.TabularInline):
 
 
 # The audit pages (personal data access log, workflow steps) register themselves on the admin site.
-from core import admin_audit  # noqa: E402, F401
+from core import admin_audit, admin_outbox  # noqa: E402, F401

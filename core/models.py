@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -151,3 +152,46 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to send: written in the transaction of the change it tells about (the outbox), sent once by
+    `core.tasks.send_email` (published on commit) or `core.tasks.dispatch_outbox` (every minute). Times come
+    from the database's clock, so every machine agrees on when a message is due."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    recipients = models.JSONField(_("recipients"), default=list)
+    subject = models.TextField(_("subject"))
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), db_default=Now())
+    created_at = models.DateTimeField(_("created at"), db_default=Now(), db_index=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed"]), name="outgoingemail_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="outgoingemail_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outgoingemail_due_idx"),
+            models.Index(fields=["status", "sent_at"], name="outgoingemail_sent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} · {', '.join(self.recipients)}"

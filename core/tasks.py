@@ -3,52 +3,36 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 
 from celery import shared_task
-from django.core.cache import cache
-from django.core.mail import EmailMessage
 
-from core import reminders
+from core import notifications, reminders
 
 logger = logging.getLogger(__name__)
 
-SENT_KEY_TIMEOUT = 60 * 60 * 24 * 14  # a redelivery comes within minutes; two weeks is plenty
-SENDING_LOCK_TIMEOUT = 60 * 5
 
+@shared_task
+def send_email(outbox_id: int | None = None, **queued_before_the_outbox) -> bool:
+    """Send one outbox row once (`core.notifications.outgoing_email_send`); False when there was nothing to send.
 
-def _sent_key(key: str) -> str:
-    return f"core:email-sent:{key}"
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=60 * 30,
-    retry_jitter=True,
-    max_retries=8,
-)
-def send_email(self, *, key: str, recipients: list[str], subject: str, body: str) -> bool:
-    """Send one message once: a message already sent under `key` is not sent again (False).
-
-    The record of sent keys lives in Django's cache (Redis in production): checked before sending, written
-    after; a short lock keeps two deliveries running at the same moment from both sending.
+    A message queued by an older release (key, recipients, subject, body) is written to the outbox first.
     """
-    sent = _sent_key(key)
-    if cache.get(sent):
-        logger.info("email %s already sent; skipping the redelivered task", key)
-        return False
-    lock = f"core:email-sending:{key}"
-    if not cache.add(lock, self.request.id or "1", SENDING_LOCK_TIMEOUT):
-        logger.info("email %s is being sent by another delivery; skipping", key)
-        return False
-    try:
-        EmailMessage(subject=subject, body=body, to=list(recipients)).send(fail_silently=False)
-        cache.set(sent, True, SENT_KEY_TIMEOUT)
-    finally:
-        cache.delete(lock)
-    return True
+    if outbox_id is None:
+        message = notifications.outbox_adopt(**queued_before_the_outbox)
+        if message is None:
+            return False
+        outbox_id = message.pk
+    return notifications.outgoing_email_send(outbox_id=outbox_id)
+
+
+@shared_task
+def dispatch_outbox() -> int:
+    """Every minute (beat) and when a worker starts: send the due e-mails nobody sent, drop old sent ones."""
+    sent = notifications.outbox_dispatch()
+    purged = notifications.outbox_purge_sent()
+    if sent or purged:
+        logger.info("outbox: %d e-mail(s) sent, %d old sent e-mail(s) deleted", sent, purged)
+    return sent
 
 
 @shared_task

@@ -259,6 +259,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Sent e-mails stay in the outbox (admin: outgoing e-mails) this many days; failed ones until the office acts.
+EMAIL_OUTBOX_RETENTION_DAYS = int(os.environ.get("EMAIL_OUTBOX_RETENTION_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,8 @@
-"""setup_schedules creates the reminder schedules once and keeps what the office changed in the admin."""
+"""setup_schedules creates the periodic schedules once and keeps what the office changed in the admin."""
 
 import pytest
 from django.core.management import call_command
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from core.management.commands.setup_schedules import SCHEDULES
 
@@ -49,3 +49,23 @@ def test_kpi_snapshots_are_scheduled_early_in_the_morning_korea_time():
     periodic = PeriodicTask.objects.get(task="zones.tasks.take_last_quarter_kpi_snapshots")
     assert (periodic.crontab.hour, periodic.crontab.minute, str(periodic.crontab.timezone)) == ("6", "0", "Asia/Seoul")
     assert periodic.enabled
+
+
+def test_the_email_outbox_is_dispatched_every_minute_once():
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    periodic = PeriodicTask.objects.get(task="core.tasks.dispatch_outbox")
+    assert periodic.enabled and periodic.crontab is None
+    assert (periodic.interval.every, periodic.interval.period) == (1, IntervalSchedule.MINUTES)
+    assert IntervalSchedule.objects.count() == 1
+
+
+def test_keeps_an_officers_outbox_interval():
+    call_command("setup_schedules")
+    every_5_minutes = IntervalSchedule.objects.create(every=5, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.filter(task="core.tasks.dispatch_outbox").update(interval=every_5_minutes)
+
+    call_command("setup_schedules")
+
+    assert PeriodicTask.objects.get(task="core.tasks.dispatch_outbox").interval == every_5_minutes
+    assert PeriodicTask.objects.filter(task="core.tasks.dispatch_outbox").count() == 1

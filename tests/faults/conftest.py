@@ -1,4 +1,4 @@
-"""Real processes for the fault tests: a Redis of their own, Celery workers and web servers started as
+"""Real processes for the fault tests: a Redis of their own, Celery workers, beat and web servers started as
 subprocesses against the test database, a PostgreSQL of their own; all bounded in time and stopped by pid."""
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 @dataclass
 class Processes:
-    """Celery workers and web servers of the project, with one environment; all stopped at the end."""
+    """Celery workers, beat and web servers of the project, with one environment; all stopped at the end."""
 
     env: dict[str, str]
     logs: Path
@@ -176,6 +176,29 @@ class Processes:
                 lambda: process.poll() is not None or b"ready." in log_path.read_bytes(), 90, "the worker to start"
             )
             assert process.poll() is None, log_path.read_text(errors="replace")
+        return process
+
+    def beat(self) -> subprocess.Popen:
+        """Celery beat on the django-celery-beat schedules of the pytest database (CELERY_BEAT_SCHEDULER)."""
+        process, log_path = self._spawn(
+            "beat",
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "config",
+                "beat",
+                "--max-interval",
+                "1",
+                "--schedule",
+                str(self.logs / "celerybeat-schedule"),
+                "-l",
+                "INFO",
+            ],
+        )
+        wait_until(
+            lambda: process.poll() is not None or b"beat: Starting" in log_path.read_bytes(), 90, "beat to start"
+        )
+        assert process.poll() is None, log_path.read_text(errors="replace")
         return process
 
     def web(self, port: int) -> subprocess.Popen:
@@ -245,7 +268,6 @@ def processes(tmp_path: Path, redis_server: RedisServer, mail_dir: Path) -> Iter
         "REDIS_URL": redis_server.url(0),
         "CELERY_BROKER_URL": redis_server.url(1),
         "FAULTS_EMAIL_DIR": str(mail_dir),
-        "FAULTS_SPOOL_DIR": str(tmp_path / "spool"),
         "DJANGO_LOG_LEVEL": "INFO",
     }
     env.pop("CELERY_RESULT_BACKEND", None)

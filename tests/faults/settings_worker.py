@@ -21,8 +21,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ.get("FAULTS_EMAIL_DIR", "/tmp/aizone-faults-mail")  # noqa: S108
-EMAIL_SPOOL_DIR = os.environ.get("FAULTS_SPOOL_DIR", "/tmp/aizone-faults-spool")  # noqa: S108
-EMAIL_SPOOL_RETRY_SECONDS = 1
 
 # Persistent connections checked before use, as in production: a restarted database must not break them.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("FAULTS_CONN_MAX_AGE", "60"))
