@@ -23,11 +23,12 @@ PYTHON=".venv/bin/python"
 [ -x "$PYTHON" ] || die "the virtualenv is missing: run make venv"
 
 MEDIA_ROOT="${DJANGO_MEDIA_ROOT:-${DJANGO_VAR_DIR:-var}/media}"
+BUCKET_COPY=""
 BACKUP_DIR="${BACKUP_DIR:-var/backups}"
 TARGET="$BACKUP_DIR/$(date -u +%Y%m%dT%H%M%SZ)"
 [ -e "$TARGET" ] && die "$TARGET exists already"
 mkdir -p "$TARGET.partial"
-trap 'rm -rf "$TARGET.partial"' EXIT
+trap 'rm -rf "$TARGET.partial" ${BUCKET_COPY:+"$BUCKET_COPY"}' EXIT
 
 log "dumping the database"
 # The row counts and the dump read one snapshot: the manifest describes exactly what the dump holds.
@@ -73,6 +74,14 @@ with open(f"{out}/manifest.json", "w", encoding="utf-8") as stream:
     json.dump(manifest, stream, indent=2, sort_keys=True)
     stream.write("\n")
 PY
+
+if [ -n "${DJANGO_S3_BUCKET:-}" ]; then
+    # The uploads live in the bucket: a copy of every object is archived like a local folder.
+    BUCKET_COPY="$(mktemp -d "${TMPDIR:-/tmp}/aizone-bucket.XXXXXX")"
+    log "downloading the uploaded files from bucket $DJANGO_S3_BUCKET"
+    "$PYTHON" manage.py bucket_files download "$BUCKET_COPY" >&2
+    MEDIA_ROOT="$BUCKET_COPY"
+fi
 
 log "archiving the uploaded files in $MEDIA_ROOT"
 if [ -d "$MEDIA_ROOT" ]; then

@@ -6,7 +6,9 @@
 # The archives are checked first (SHA256SUMS); the database is restored in one transaction (pg_restore --clean
 # --if-exists: the backup's tables replace the current ones); the files replace MEDIA_ROOT (the previous
 # directory is kept beside it as <MEDIA_ROOT>.before-restore-<time>). Then every table's row count and every
-# file's checksum must match the manifest, or the script fails naming what differs.
+# file's checksum must match the manifest, or the script fails naming what differs. With DJANGO_S3_BUCKET set,
+# the files are uploaded into the bucket instead (objects the backup does not have are left there) and read
+# back from it for the check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,6 +37,12 @@ log "restoring the database"
 "$PG_RESTORE" --clean --if-exists --no-owner --single-transaction --exit-on-error \
     --dbname "$DATABASE_URL" "$BACKUP/db.dump" || die "pg_restore failed; the database was left as it was"
 
+BUCKET_STAGE=""
+if [ -n "${DJANGO_S3_BUCKET:-}" ]; then
+    BUCKET_STAGE="$(mktemp -d "${TMPDIR:-/tmp}/aizone-bucket.XXXXXX")"
+    MEDIA_ROOT="$BUCKET_STAGE/files"
+fi
+
 log "restoring the uploaded files into $MEDIA_ROOT"
 mkdir -p "$(dirname "$MEDIA_ROOT")"
 STAGING="$(mktemp -d "$MEDIA_ROOT.restore.XXXXXX")"
@@ -51,6 +59,16 @@ fi
 mv "$STAGING" "$MEDIA_ROOT"
 chmod 755 "$MEDIA_ROOT"
 trap - EXIT
+if [ -n "$BUCKET_STAGE" ]; then
+    trap 'rm -rf "$BUCKET_STAGE"' EXIT
+    log "uploading the files into bucket $DJANGO_S3_BUCKET"
+    "$PYTHON" manage.py bucket_files upload "$MEDIA_ROOT" >&2
+    "$PYTHON" manage.py bucket_files download "$BUCKET_STAGE/check" >&2
+    if [ -s "$BACKUP/media.sha256" ]; then
+        (cd "$BUCKET_STAGE/check" && sha256sum --quiet -c "$BACKUP/media.sha256") \
+            || die "the objects in bucket $DJANGO_S3_BUCKET do not match the backup"
+    fi
+fi
 
 log "checking the restore against the manifest"
 MANIFEST="$BACKUP/manifest.json" "$PYTHON" - <<'PY'

@@ -18,6 +18,7 @@ from psycopg import sql
 from programs.models import ApplicationDocument
 from tests import factories
 from tests.faults.conftest import PG_BIN, ROOT, copy_database, createdb, database_url
+from tests.faults.test_s3_storage import ACCESS_KEY, BUCKET, REGION, SECRET_KEY, s3_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -162,3 +163,42 @@ def test_restore_fails_loudly_when_the_backup_does_not_match(tmp_path: Path, bac
     mismatch = run("restore.sh", str(other), env=env)
     assert mismatch.returncode != 0
     assert "zones_zone" in mismatch.stderr
+
+
+def test_uploads_in_a_bucket_are_backed_up_and_restored_into_it(tmp_path: Path, backup_database, s3_server):  # noqa: F811
+    s3 = s3_server.client()
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    objects = {
+        "applications/7/0123456789abcdef0123456789abcdef": b"%PDF-1.4\n" + os.urandom(2048),
+        "selfreports/3/fedcba9876543210fedcba9876543210": b"%PDF-1.4\n" + os.urandom(512),
+    }
+    for key, body in objects.items():
+        s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+    copy_database(database_url(), backup_database)
+    env = {
+        **os.environ,
+        "DATABASE_URL": backup_database,
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "PG_BIN": str(PG_BIN),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "unused-media"),
+        "DJANGO_S3_BUCKET": BUCKET,
+        "DJANGO_S3_ENDPOINT_URL": s3_server.endpoint_url,
+        "DJANGO_S3_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+    }
+    made = run("backup.sh", env=env)
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip().splitlines()[-1])
+    listed = sorted(line.split()[1] for line in (backup / "media.sha256").read_text().splitlines())
+    assert listed == sorted(f"./{key}" for key in objects)
+
+    # One object lost, the other overwritten: the restore puts both back as they were.
+    first, second = objects
+    s3.delete_object(Bucket=BUCKET, Key=first)
+    s3.put_object(Bucket=BUCKET, Key=second, Body=b"damaged")
+    restored = run("restore.sh", str(backup), env=env)
+    assert restored.returncode == 0, restored.stderr
+    for key, body in objects.items():
+        assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == body
+    assert not (tmp_path / "unused-media").exists()  # nothing written to a local folder instead
