@@ -67,7 +67,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def short_subject(self, obj: OutgoingEmail) -> str:
         return obj.subject if len(obj.subject) <= 80 else obj.subject[:79] + "…"
 
-    @admin.action(description=_("다시 보내기 / Send again"), permissions=["change"])
+    @admin.action(description=_("Send again"), permissions=["change"])
     def send_again(self, request, queryset) -> None:
         selected = list(queryset.values_list("pk", flat=True))
         resent = outgoing_emails_resend(ids=selected, acting_user=request.user)
