@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import BoundedCountPaginator
 from core.models import OutgoingEmail
 from core.notifications import outgoing_emails_resend
 
@@ -29,7 +30,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     )
     list_display_links = ("id", "short_subject")
     list_filter = ("status", "created_at")
-    date_hierarchy = "created_at"
+    paginator = BoundedCountPaginator  # the table grows with the retention period: no full count
     search_fields = ("recipients", "subject", "key")
     search_help_text = _("Recipient address, subject, or the message key.")
     list_per_page = 100
