@@ -342,7 +342,8 @@ class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ArchivableAdmin):
     list_select_related = ()  # declared by get_queryset
     list_filter = ("status", ZoneListFilter, year_filter("signed_on", _("year signed")))
     search_fields = ("title", "counterparty_name", "company__name_ko", "company__name_en")
-    search_by_field = True
+    # Each MOU row is checked in the zone's rows: a broad term's matches in every zone are never collected.
+    search_per_row = True
     number_search_paths = ("company__brn",)
     autocomplete_fields = ("company", "zone")
     readonly_fields = ("delivery", *TIMESTAMPS)

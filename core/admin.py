@@ -9,12 +9,13 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import BooleanField, Expression, F, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,7 +28,7 @@ from core.exceptions import ApplicationError
 from core.services import record_archive, record_restore
 from core.validators import normalize_digits, registration_number_digits, registration_number_q
 from zones.models import Zone
-from zones.selectors import scope_to_user_zones, zone_ids_for_user
+from zones.selectors import EqualsAnyOf, filter_by_zone_path, scope_to_user_zones, zone_ids_for_user
 
 admin.site.site_header = _("AI special zone administration")
 admin.site.site_title = _("AI special zones")
@@ -63,6 +64,11 @@ class BoundedCountPaginator(Paginator):
     Past the limit the count is approximate and says so (`count_label`): "more than N" for a filtered or searched
     list, PostgreSQL's own estimate of the table's rows (pg_class.reltuples) for an unfiltered one. Either way one
     query, whatever the table's size. Pages go on past the limit: each page counts up to the limit beyond itself.
+
+    The counting query reads the ids of the rows it counts, in the list's order. When it counted them all, the
+    page is its rows by id; otherwise the page is taken by position. A narrow filter's page is then never filled
+    by a walk down the ordering's index, which may read most of a large table to find 50 rows; a wide one's rows
+    are dense along that walk.
     """
 
     count_limit = 1000
@@ -72,12 +78,17 @@ class BoundedCountPaginator(Paginator):
         self.page_number = max(page_number, 1)
         self.approximate = False
         self.count_label = ""
+        self._ids: list = []
+        # Whether `_ids` are in the list's order (not for DISTINCT lists: paged by position, as past the limit).
+        self._ids_ordered = False
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
         bound = self.page_number * self.per_page + self.count_limit
-        counted, estimate = self._count_up_to(queryset, bound + 1)
+        self._ids_ordered = not queryset.query.distinct
+        self._ids, estimate = self._ids_up_to(queryset, bound + 1, ordered=self._ids_ordered)
+        counted = len(self._ids)
         if counted <= bound:
             return counted
         self.approximate = True
@@ -88,30 +99,57 @@ class BoundedCountPaginator(Paginator):
         return counted
 
     @staticmethod
-    def _count_up_to(queryset: QuerySet, limit: int) -> tuple[int, int | None]:
-        """(rows counted, stopping at `limit`; the planner's row estimate of an unfiltered PostgreSQL table)."""
+    def _ids_up_to(queryset: QuerySet, limit: int, *, ordered: bool = True) -> tuple[list, int | None]:
+        """(the ids of up to `limit` rows of the list, in the list's order unless not `ordered`; the planner's row
+        estimate of an unfiltered PostgreSQL table).
+
+        The rows are found in no order, up to the limit (by the plan that suits finding all of them), then those
+        rows alone are put in order: with no limit left to stop at, PostgreSQL sorts them rather than walking the
+        ordering's index in the hope of meeting them early.
+        """
         connection = connections[queryset.db]
-        inner_sql, params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
-        sql = f"SELECT COUNT(*), NULL FROM ({inner_sql}) AS counted"  # noqa: S608 - Django's own compiled SQL
-        if connection.vendor == "postgresql" and not queryset.query.where and not queryset.query.distinct:
+        found = queryset.order_by().values_list("pk", flat=True)[:limit]
+        if not ordered:
+            ids = found
+        elif connection.vendor == "postgresql":
+            ids = _without_conditions(queryset).filter(EqualsAnyOf("pk", found)).values_list("pk", flat=True)
+        else:
+            ids = _without_conditions(queryset).filter(pk__in=list(found)).values_list("pk", flat=True)
+        if connection.vendor != "postgresql":
+            return list(dict.fromkeys(ids)), None
+        inner_sql, params = ids.query.sql_with_params()
+        sql = f"SELECT ARRAY({inner_sql}), NULL"  # noqa: S608 - Django's own compiled SQL
+        if not queryset.query.where and not queryset.query.distinct:
             # Joins to a required foreign key do not change the count: the table's estimate is the list's.
-            sql = (
-                f"SELECT COUNT(*), (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass) "  # noqa: S608
-                f"FROM ({inner_sql}) AS counted"
-            )
-            params = (connection.ops.quote_name(queryset.model._meta.db_table), *params)
+            sql = f"SELECT ARRAY({inner_sql}), (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)"  # noqa: S608
+            params = (*params, connection.ops.quote_name(queryset.model._meta.db_table))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            counted, estimate = cursor.fetchone()
-        return counted, estimate
+            ids, estimate = cursor.fetchone()
+        # An ordering through a to-many relation may repeat a row: each is counted and shown once.
+        return list(dict.fromkeys(ids)), estimate
 
     def page(self, number):
         page = super().page(number)
-        if self.approximate:
-            # The count stops one row past the limit: the page still shows a full page of rows.
-            bottom = (page.number - 1) * self.per_page
+        bottom = (page.number - 1) * self.per_page
+        if self.approximate or not self._ids_ordered:
+            # The count stopped one row past the limit: the page still shows a full page of rows, by position.
             page.object_list = self.object_list[bottom : bottom + self.per_page]
+        else:
+            # Every row was counted, in order: the page is its rows by id.
+            ids = self._ids[bottom : bottom + self.per_page]
+            page.object_list = _without_conditions(self.object_list).filter(pk__in=ids)
         return page
+
+
+def _without_conditions(queryset: QuerySet) -> QuerySet:
+    """The list's rows, joins, annotations and order without its conditions: for rows already known by id. Asked
+    again on top of the ids, a narrow filter's conditions make PostgreSQL expect a handful of rows and plan for
+    them. Kept when the list aggregates over joins (its conditions may then shape the aggregates)."""
+    rows = queryset.all()
+    if rows.query.group_by is None:
+        rows.query.clear_where()
+    return rows
 
 
 # --- filters -----------------------------------------------------------------
@@ -162,9 +200,12 @@ class ZoneListFilter(admin.SimpleListFilter):
         return [(str(zone.pk), str(zone)) for zone in zones]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.zone_path: self.value()})
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            raise IncorrectLookupParameters(gettext("Unknown zone: %(value)s") % {"value": value})
+        return filter_by_zone_path(queryset, self.zone_path, [int(value)])
 
 
 def year_filter(field_name: str, title) -> type[admin.SimpleListFilter]:
@@ -269,6 +310,10 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
     # Search each of `search_fields` on its own and take the union of the matching rows: each part can use its
     # column's index (trigram indexes on PostgreSQL), where one OR across joined tables reads the whole list.
     search_by_field = False
+    # Search each of `search_fields` as a condition on the list's own row: its column, or "foreign key IN (the
+    # related rows that match)", ORed. For lists whose own indexed filters (a zone column) narrow the rows far
+    # more than a broad term does: the matches are never collected across the whole table.
+    search_per_row = False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         try:
@@ -292,6 +337,8 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
 
     def _search_text(self, request, queryset, search_term):
         search_fields = self.get_search_fields(request)
+        if self.search_per_row and search_fields and search_term:
+            return self._search_per_row(request, queryset, search_term, search_fields)
         if not (self.search_by_field and search_fields and search_term):
             return super().get_search_results(request, queryset, search_term)
         lookups = [_search_lookup(str(field)) for field in search_fields]
@@ -304,9 +351,20 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
             if connections[queryset.db].vendor == "postgresql":
                 # Found first, once; then rows by primary key. As "IN (subquery)" the planner, which cannot
                 # estimate a substring's matches, often joins the whole list against them instead.
-                queryset = queryset.filter(_PkInArray(ArraySubquery(matches)))
+                queryset = queryset.filter(EqualsAnyOf("pk", matches))
             else:
                 queryset = queryset.filter(pk__in=matches)
+        return queryset, False
+
+    def _search_per_row(self, request, queryset, search_term, search_fields):
+        conditions = [_column_condition(self.model, _search_lookup(str(field))) for field in search_fields]
+        if None in conditions:
+            # A path through a to-many relation: Django's own search keeps its join semantics.
+            return super().get_search_results(request, queryset, search_term)
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            queryset = queryset.filter(Q.create([condition(bit) for condition in conditions], connector=Q.OR))
         return queryset, False
 
     def _ensure_in_scope(self, request, object_id) -> None:
@@ -324,26 +382,25 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
-class _PkInArray(Expression):
-    """`pk = ANY(ARRAY(subquery))`: the subquery runs once as an init plan, the rows come by primary key."""
+def _column_condition(model, lookup: str):
+    """`lookup` on `model` as a condition on the model's own columns: `bit -> Q`, or None for a to-many path.
 
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, array):
-        super().__init__()
-        self.pk, self.array = F("pk"), array
-
-    def get_source_expressions(self):
-        return [self.pk, self.array]
-
-    def set_source_expressions(self, exprs):
-        self.pk, self.array = exprs
-
-    def as_sql(self, compiler, connection):
-        pk_sql, pk_params = compiler.compile(self.pk)
-        array_sql, array_params = compiler.compile(self.array)
-        return f"{pk_sql} = ANY({array_sql})", (*pk_params, *array_params)
+    A field of a related table becomes "foreign key IN (the related rows that match)": PostgreSQL finds those
+    rows once (by their trigram index) and hashes them, then checks the list's rows one by one, so the list's own
+    filters (zone, status) and ordering decide which rows are read. Same rows as the join Django's search makes.
+    """
+    name, _, rest = lookup.partition(LOOKUP_SEP)
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not field.is_relation:
+        return lambda bit: Q(**{lookup: bit})
+    if not (field.many_to_one or (field.one_to_one and field.concrete)):
+        return None
+    related = field.related_model
+    inner = _column_condition(related, rest)
+    if inner is None:
+        return None
+    target = field.target_field.attname
+    return lambda bit: Q(**{f"{name}__in": related._base_manager.filter(inner(bit)).values(target)})
 
 
 def _search_lookup(field: str) -> str:

@@ -1,7 +1,11 @@
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import BooleanField, Count, Expression, F, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 
 from zones.models import PlanOperator, Zone, ZoneStaff
@@ -20,12 +24,59 @@ def zone_ids_for_user(user) -> list[int] | None:
     return cached
 
 
+class EqualsAnyOf(Expression):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): the subquery runs once, first, as an init plan, and its ids
+    are an index condition on `column`. The planner sees a short list of ids where "IN (subquery)" leaves it a
+    semi-join whose few rows it cannot foresee, so it reads the whole table instead."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, subquery: QuerySet):
+        super().__init__()
+        self.column, self.array = F(column) if isinstance(column, str) else column, ArraySubquery(subquery)
+
+    def get_source_expressions(self):
+        return [self.column, self.array]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.array = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        array_sql, array_params = compiler.compile(self.array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
+
+
+def filter_by_zone_path(queryset: QuerySet, zone_path: str, zone_ids: Iterable[int | str]) -> QuerySet:
+    """The rows whose zone, reached through `zone_path` ("zone", "call__program__zone", ...), is in `zone_ids`.
+
+    Each forward foreign key of the path is matched against the ids of the related rows of those zones, nested
+    hop by hop, instead of joining the chain: on PostgreSQL `call_id = ANY(ARRAY(SELECT id FROM call WHERE
+    program_id = ANY(ARRAY(SELECT id FROM program WHERE zone_id IN (...)))))`, so the zone's few calls are found
+    first and the list's rows are read through its foreign key index, whatever else the query filters on (a
+    joined chain or an "IN (subquery)" leaves the zone to the far end of the plan). Same rows as the joined
+    lookup `call__program__zone__in`. A hop through a to-many relation keeps the joined lookup (and its rows).
+    """
+    zone_ids = list(zone_ids)
+    name, _, rest = zone_path.partition(LOOKUP_SEP)
+    if rest:
+        field = queryset.model._meta.get_field(name)
+        if field.many_to_one or (field.one_to_one and field.concrete):
+            related = filter_by_zone_path(field.related_model._base_manager.order_by(), rest, zone_ids)
+            ids = related.values(field.target_field.attname)
+            if connections[queryset.db].vendor == "postgresql":
+                return queryset.filter(EqualsAnyOf(field.attname, ids))
+            return queryset.filter(**{f"{name}__in": ids})
+    return queryset.filter(**{f"{zone_path}__in": zone_ids})
+
+
 def scope_to_user_zones(queryset: QuerySet, user, zone_path: str) -> QuerySet:
     """Restrict a queryset to the user's zones through `zone_path` (e.g. "call__program__zone")."""
     zone_ids = zone_ids_for_user(user)
     if zone_ids is None:
         return queryset
-    return queryset.filter(**{f"{zone_path}__in": zone_ids})
+    return filter_by_zone_path(queryset, zone_path, zone_ids)
 
 
 def zone_list_public() -> QuerySet[Zone]:

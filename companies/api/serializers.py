@@ -11,7 +11,7 @@ from rest_framework.validators import UniqueValidator
 from companies import selectors
 from companies.models import AIField, Company, Mou, MouCommitment, SelfReport, Tenancy
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PlannedReadMixin
+from core.api.serializers import PlannedRead, PlannedReadMixin
 from core.validators import normalize_digits, validate_brn, validate_corporate_number
 from programs.models import Application
 from zones.models import Zone
@@ -61,7 +61,7 @@ def _merged(serializer: serializers.Serializer, attrs: dict, name: str):
 # --- companies -----------------------------------------------------------------------
 
 
-class AIFieldSerializer(serializers.ModelSerializer):
+class AIFieldSerializer(PlannedRead, serializers.ModelSerializer):
     class Meta:
         model = AIField
         fields = ["id", "code", "name_ko", "name_en"]
@@ -94,6 +94,9 @@ class CompanySerializer(PlannedReadMixin, serializers.ModelSerializer):
     ai_field_details = AIFieldSerializer(source="ai_fields", many=True, read_only=True)
     address = serializers.CharField(read_only=True)
     is_archived = serializers.BooleanField(read_only=True)
+
+    # The view prefetches the AI fields into a list (companies.api.views.COMPANY_AI_FIELDS).
+    prefetched_lists = {"ai_fields": "ai_field_list"}
 
     class Meta:
         model = Company

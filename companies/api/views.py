@@ -3,6 +3,7 @@
 Writes and workflow steps call the services the admin and the portal use. Companies are a national registry
 (every zone staff member sees them all); the other records belong to a zone and to a company."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -33,7 +34,7 @@ from companies.filters import (
     SelfReportFilterSet,
     TenancyFilterSet,
 )
-from companies.models import Company, Mou, MouCommitment, SelfReport, Tenancy
+from companies.models import AIField, Company, Mou, MouCommitment, SelfReport, Tenancy
 from companies.selectors import companies_visible_to, is_registry_staff
 from core.api.filters import ScopedFilterBackend
 from core.api.scoping import api_scope
@@ -42,6 +43,10 @@ from core.exceptions import ApplicationError
 from programs.selectors import user_is_reviewer_only
 
 FILTER_BACKENDS = [ScopedFilterBackend, NumberAwareSearchFilter, OrderingFilter]
+
+# A page's AI fields in one query, as a list on each company (CompanySerializer.prefetched_lists): no related
+# manager and queryset built per company.
+COMPANY_AI_FIELDS = Prefetch("ai_fields", queryset=AIField.objects.all(), to_attr="ai_field_list")
 
 
 class ZoneRecordMixin:
@@ -65,7 +70,7 @@ class CompanyViewSet(ArchiveActionsMixin, ScopedModelViewSet):
     edit, archive and restore them; a company's users see their own companies, and its owners edit the
     profile (not the business registration number)."""
 
-    queryset = Company.objects.for_admin_list()
+    queryset = Company.objects.prefetch_related(COMPANY_AI_FIELDS)
     serializer_class = CompanySerializer
     filterset_class = CompanyFilterSet
     filter_backends = FILTER_BACKENDS
@@ -150,11 +155,15 @@ class MouViewSet(ZoneRecordMixin, ArchiveActionsMixin, ScopedModelViewSet):
     ordering_fields = ["signed_on", "id"]
     action_permissions = {**ArchiveActionsMixin.action_permissions, "transition": "change"}
 
+    # A page reads every column of the MOUs but only the names of their zone and company (a wide record).
+    list_related_columns = ("zone__name_ko", "company__name_ko")
+
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action != "list":
-            queryset = queryset.prefetch_related("commitments")
-        return queryset
+        if self.action == "list":
+            own = [field.name for field in Mou._meta.concrete_fields]
+            return queryset.only(*own, *self.list_related_columns)
+        return queryset.prefetch_related("commitments")
 
     def get_serializer_class(self):
         return MouSerializer if self.action == "list" else MouDetailSerializer

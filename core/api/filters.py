@@ -1,4 +1,5 @@
-"""The API's django-filter backend: a filter over the row's own columns never adds SELECT DISTINCT."""
+"""The API's django-filter backend: a filter over the row's own columns never adds SELECT DISTINCT, and a request
+naming none of the filters builds no filter set."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
@@ -35,3 +36,17 @@ class ScopedFilterBackend(DjangoFilterBackend):
                 if filter_.distinct and not repeats_rows(model, filter_.field_name):
                     filter_.distinct = False
         return filterset
+
+    def filter_queryset(self, request, queryset, view):
+        # Without a parameter of the filter set (a filter's name, or its name with a suffix such as `_after`), every
+        # filter is empty and leaves the rows as they are: the filter set and its form are not built for nothing.
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not names_a_filter(request.query_params, filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def names_a_filter(params, filter_names) -> bool:
+    """Whether a query parameter belongs to one of the filters: django-filter's widgets read the filter's name,
+    or the name followed by a suffix (`_min`, `_max`, `_after`, `_before`)."""
+    return any(key.startswith(name) for key in params for name in filter_names)

@@ -336,7 +336,7 @@ class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     list_filter = (ZoneListFilter, "status", "call__program__kind", year_filter("submitted_at", _("year submitted")))
     search_fields = ("title", "company__name_ko", "company__name_en", "=company__brn", "call__title_ko", "call__code")
     search_help_text = _("Title, company name or business number (123-45-67890), call title or code.")
-    search_by_field = True
+    search_per_row = True
     number_search_paths = ("company__brn",)
     autocomplete_fields = ("call", "company", "special_case", "cohort")
     # Status changes go through the workflow's services; here they are only shown.

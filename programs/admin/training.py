@@ -320,7 +320,7 @@ class EnrolmentAdmin(ReauthExportMixin, ImportExportMixin, WorkflowAdminMixin, F
         "employer_name",
     )
     search_help_text = _("Trainee's full name, cohort, training program or employer.")
-    search_by_field = True
+    search_per_row = True
     autocomplete_fields = ("cohort", "trainee", "application", "employed_by")
     readonly_fields = TIMESTAMPS
     fieldsets = (

@@ -213,11 +213,28 @@ class ApplicationViewSet(ArchiveActionsMixin, ScopedModelViewSet):
         "close": OfficeStepSerializer,
     }
 
+    # A page reads every column of the applications but only these of the rows joined to them (a call, its
+    # program and the company are wide records).
+    list_related_columns = (
+        "call__title_ko",
+        "call__program",
+        "call__program__zone",
+        "call__program__kind",
+        "company__name_ko",
+        "screening__eligible",
+        "screening__reason",
+        "screening__screened_by",
+        "screening__screened_at",
+    )
+
     def get_queryset(self):
         """Zone staff: their zones' applications (reviewer-only staff: those assigned to them); company users:
         their companies' applications that are not archived."""
         user = self.request.user
         queryset = self.queryset.all()
+        if self.action == "list":
+            own = [field.name for field in Application._meta.concrete_fields]
+            queryset = queryset.only(*own, *self.list_related_columns)
         if not (user and user.is_authenticated and user.is_active):
             return queryset.none()
         zone_ids = zone_ids_for_user(user)

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PlannedReadMixin
+from core.api.serializers import PlannedRead, PlannedReadMixin
 from programs.models import (
     Application,
     ApplicationTransition,
@@ -132,7 +132,7 @@ class RankingRowSerializer(serializers.Serializer):
 # --- applications ---------------------------------------------------------------------------------------------
 
 
-class ScreeningSerializer(serializers.ModelSerializer):
+class ScreeningSerializer(PlannedRead, serializers.ModelSerializer):
     class Meta:
         model = Screening
         fields = ["eligible", "reason", "screened_by", "screened_at"]

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.serializers import PlannedReadMixin
+from core.api.serializers import PlannedRead, PlannedReadMixin
 from programs.api.masking import mask_email, mask_name, mask_phone
 from programs.filters.support import MAX_KRW
 from programs.models import (
@@ -227,7 +227,7 @@ class CohortSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TraineeRefSerializer(serializers.Serializer):
+class TraineeRefSerializer(PlannedRead, serializers.Serializer):
     """A trainee as other records show them: the id and the masked name, never contact details."""
 
     id = serializers.IntegerField(read_only=True)

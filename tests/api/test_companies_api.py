@@ -176,6 +176,22 @@ def test_wild_company_filter_values_are_refused_not_crashed(world, as_user):
     assert client.get(f"{COMPANIES}?ai_field=9223372036854775807").status_code == 200
 
 
+def test_the_company_list_shows_each_companys_ai_fields_as_its_record_does(world, as_user):
+    vision = f.AIFieldFactory(code="vision", name_ko="나 비전")
+    language = f.AIFieldFactory(code="language", name_ko="가 언어")
+    world.company_a.ai_fields.add(vision, language)
+    world.company_b.ai_fields.add(language)
+    client = as_user(world.officer_a)
+    listed = {row["id"]: row for row in client.get(COMPANIES).json()["results"]}
+    assert listed[world.company_a.pk]["ai_fields"] == [language.pk, vision.pk]  # by Korean name
+    assert [field["code"] for field in listed[world.company_a.pk]["ai_field_details"]] == ["language", "vision"]
+    assert listed[world.company_b.pk]["ai_field_details"] == [
+        {"id": language.pk, "code": "language", "name_ko": "가 언어", "name_en": language.name_en}
+    ]
+    for company in (world.company_a, world.company_b):
+        assert client.get(f"{COMPANIES}{company.pk}/").json() == listed[company.pk]
+
+
 def test_company_list_queries_do_not_grow_with_rows(world, as_user, count_queries):
     field = f.AIFieldFactory(code="language")
 

@@ -72,6 +72,18 @@ def test_pages_go_on_past_the_limit_with_full_pages(admin_client, small_limit, p
     assert len(cl.result_list) == 2
 
 
+def test_a_counted_list_gives_each_page_its_rows_in_the_lists_order(admin_client, small_limit, per_page):
+    per_page(3)
+    companies = [f.CompanyFactory(name_ko=f"회사 {n}") for n in range(8)]
+    f.CompanyFactory(name_ko="다른 이름")
+    expected = sorted(companies, key=lambda company: company.name_ko, reverse=True)
+
+    pages = [companies_page(admin_client, q="회사", o="-1", p=number)[0] for number in (1, 2, 3)]
+
+    assert all(not cl.paginator.approximate and cl.result_count == 8 for cl in pages)
+    assert [list(cl.result_list) for cl in pages] == [expected[0:3], expected[3:6], expected[6:8]]
+
+
 def test_the_count_is_one_query_at_any_size(small_limit, django_assert_num_queries):
     paginator = BoundedCountPaginator(Company.objects.filter(archived_at__isnull=True), 2)
     f.CompanyFactory.create_batch(9)
@@ -117,3 +129,56 @@ def test_search_by_field_matches_any_field_and_every_term_in_the_officers_zone(c
 
     assert set(client.get(path, {"q": "데이터"}).context["cl"].result_list) == {by_title, by_company}
     assert list(client.get(path, {"q": "데이터 노바"}).context["cl"].result_list) == [by_title]
+
+
+@pytest.mark.parametrize("term", ["데이터", "데이터 노바", '"센터 업무"', "WORKS", "연구", "없는말"])
+def test_search_per_row_finds_the_same_rows_as_djangos_search(admin_client, term):
+    from django.contrib.admin import ModelAdmin
+
+    from companies.models import Mou
+
+    zone = f.ZoneFactory()
+    f.MouFactory(zone=zone, title="데이터센터 업무협약", company=f.CompanyFactory(name_ko="노바랩스"))
+    f.MouFactory(zone=zone, title="연구소 설립", company=f.CompanyFactory(name_ko="데이터웍스", name_en="DataWorks"))
+    f.MouFactory(zone=zone, title="공동 연구", company=None, counterparty_name="데이터 협회")
+    f.MouFactory(title="인재 양성", company=f.CompanyFactory(name_ko="큐브넷"))
+    model_admin = admin.site.get_model_admin(Mou)
+    assert model_admin.search_per_row
+    request = admin_client.get(reverse("admin:companies_mou_changelist")).wsgi_request
+
+    found, _ = model_admin.get_search_results(request, Mou.objects.all(), term)
+    default, _ = ModelAdmin.get_search_results(model_admin, request, Mou.objects.all(), term)
+
+    assert sorted(found.values_list("pk", flat=True)) == sorted(default.values_list("pk", flat=True))
+    if term == "데이터":
+        assert found.count() == 3
+
+
+@pytest.mark.parametrize("term", ["데이터", "데이터 노바", "없는말"])
+def test_applications_and_enrolments_search_per_row_finds_what_djangos_search_finds(admin_client, term):
+    from django.contrib.admin import ModelAdmin
+
+    from programs.models import Application, Enrolment
+
+    data, nova = f.CompanyFactory(name_ko="데이터웍스"), f.CompanyFactory(name_ko="노바랩스")
+    f.ApplicationFactory(title="데이터센터 실증", company=nova)
+    f.ApplicationFactory(title="연구 과제", company=data)
+    f.ApplicationFactory(title="공동 연구", company=f.CompanyFactory(name_ko="큐브넷"))
+    f.EnrolmentFactory(trainee=f.TraineeFactory(full_name="김데이터"), employed_by=nova)
+    f.EnrolmentFactory(employed_by=data)
+    f.EnrolmentFactory(employer_name="노바 데이터 협회")
+    f.EnrolmentFactory()
+    for model, changelist in (
+        (Application, "admin:programs_application_changelist"),
+        (Enrolment, "admin:programs_enrolment_changelist"),
+    ):
+        model_admin = admin.site.get_model_admin(model)
+        assert model_admin.search_per_row
+        request = admin_client.get(reverse(changelist)).wsgi_request
+
+        found, _ = model_admin.get_search_results(request, model.objects.all(), term)
+        default, _ = ModelAdmin.get_search_results(model_admin, request, model.objects.all(), term)
+
+        assert sorted(found.values_list("pk", flat=True)) == sorted(default.values_list("pk", flat=True))
+        if term == "데이터":
+            assert found.count() >= 2

@@ -14,11 +14,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from companies.models import Tenancy
 from core.api.permissions import ReadOnly, ScopedPermission
 from core.api.scoping import api_scope
+from core.api.throttling import AnonRateThrottle, ScopedRateThrottle
 from core.api.viewsets import ArchiveActionsMixin, ScopedModelViewSet, ScopedReadOnlyViewSet
 from core.exceptions import ApplicationError
 from programs.selectors import user_is_reviewer_only
