@@ -9,6 +9,9 @@ from programs.api import routes as programs_routes
 from zones.api import routes as zones_routes
 
 router = DefaultRouter()
+# No `.json` suffix routes: a client names the format by its Accept header (or `?format=`). Each suffix route
+# doubles the patterns every request is matched against.
+router.include_format_suffixes = False
 zones_routes.register(router)
 companies_routes.register(router)
 programs_routes.register(router)

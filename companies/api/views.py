@@ -155,15 +155,14 @@ class MouViewSet(ZoneRecordMixin, ArchiveActionsMixin, ScopedModelViewSet):
     ordering_fields = ["signed_on", "id"]
     action_permissions = {**ArchiveActionsMixin.action_permissions, "transition": "change"}
 
-    # A page reads every column of the MOUs but only the names of their zone and company (a wide record).
-    list_related_columns = ("zone__name_ko", "company__name_ko")
+    # A page reads every column of the MOUs but only the names of their zone and company (a wide record); an MOU
+    # with an institution has no company.
+    list_inline_columns = ("zone__name_ko",)
+    list_joined_columns = ("company__name_ko",)
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "list":
-            own = [field.name for field in Mou._meta.concrete_fields]
-            return queryset.only(*own, *self.list_related_columns)
-        return queryset.prefetch_related("commitments")
+        return queryset if self.action == "list" else queryset.prefetch_related("commitments")
 
     def get_serializer_class(self):
         return MouSerializer if self.action == "list" else MouDetailSerializer

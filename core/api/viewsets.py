@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.listing import with_page_columns
 from core.api.permissions import ScopedPermission
 from core.api.scoping import api_scope
 from core.services import record_archive, record_create, record_restore, record_update
@@ -17,11 +18,23 @@ class ScopedViewSetMixin:
     zone_path: str | None = None
     company_path: str | None = None
     permission_classes = [ScopedPermission]
+    # What a list's page reads of related rows (core.api.listing.with_page_columns): columns behind required
+    # foreign keys, selected into the row; columns read through their related instance, joined.
+    list_inline_columns: tuple[str, ...] = ()
+    list_joined_columns: tuple[str, ...] = ()
 
     def get_queryset(self):
-        return api_scope(
-            super().get_queryset(), self.request.user, zone_path=self.zone_path, company_path=self.company_path
+        return self.for_action(
+            api_scope(
+                super().get_queryset(), self.request.user, zone_path=self.zone_path, company_path=self.company_path
+            )
         )
+
+    def for_action(self, queryset):
+        """A list reads only the related columns its page shows; other actions read the declared joins."""
+        if self.action == "list" and (self.list_inline_columns or self.list_joined_columns):
+            return with_page_columns(queryset, inline=self.list_inline_columns, joined=self.list_joined_columns)
+        return queryset
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -214,13 +214,15 @@ class ApplicationViewSet(ArchiveActionsMixin, ScopedModelViewSet):
     }
 
     # A page reads every column of the applications but only these of the rows joined to them (a call, its
-    # program and the company are wide records).
-    list_related_columns = (
+    # program and the company are wide records); the screening, where there is one, through its record.
+    list_inline_columns = (
         "call__title_ko",
-        "call__program",
-        "call__program__zone",
+        "call__program_id",
+        "call__program__zone_id",
         "call__program__kind",
         "company__name_ko",
+    )
+    list_joined_columns = (
         "screening__eligible",
         "screening__reason",
         "screening__screened_by",
@@ -231,10 +233,7 @@ class ApplicationViewSet(ArchiveActionsMixin, ScopedModelViewSet):
         """Zone staff: their zones' applications (reviewer-only staff: those assigned to them); company users:
         their companies' applications that are not archived."""
         user = self.request.user
-        queryset = self.queryset.all()
-        if self.action == "list":
-            own = [field.name for field in Application._meta.concrete_fields]
-            queryset = queryset.only(*own, *self.list_related_columns)
+        queryset = self.for_action(self.queryset.all())
         if not (user and user.is_authenticated and user.is_active):
             return queryset.none()
         zone_ids = zone_ids_for_user(user)

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.listing import column
 from core.api.serializers import PlannedRead, PlannedReadMixin
 from programs.models import (
     Application,
@@ -185,7 +186,7 @@ class ApplicationSerializer(PlannedReadMixin, serializers.ModelSerializer):
 
     def _internal(self, obj: Application) -> bool:
         request = self.context.get("request")
-        return request is not None and _is_zone_staff_of(request.user, obj.call.program.zone_id)
+        return request is not None and _is_zone_staff_of(request.user, column(obj, "call__program__zone_id"))
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Status.choices)))
     def get_next_statuses(self, obj: Application) -> list[str]:

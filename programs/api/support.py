@@ -222,20 +222,13 @@ class EnrolmentViewSet(PersonalSearchMixin, NotForReviewersMixin, ArchiveActions
 
     # A page reads every column of the enrolments but only these of the rows joined to them: a million enrolments'
     # trainees and programs are wide records.
-    list_related_columns = (
-        "trainee__full_name",
+    list_inline_columns = (
         "cohort__name",
-        "cohort__training_program",
+        "cohort__training_program_id",
         "cohort__training_program__name_ko",
-        "cohort__training_program__zone",
+        "cohort__training_program__zone_id",
+        "trainee__full_name",  # written masked
     )
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "list":
-            own = [field.name for field in Enrolment._meta.concrete_fields]
-            queryset = queryset.only(*own, *self.list_related_columns)
-        return queryset
 
     def get_serializer_class(self):
         return EnrolmentCreateSerializer if self.action == "create" else EnrolmentSerializer

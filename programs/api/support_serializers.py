@@ -6,10 +6,12 @@ are read-only (changed by the enrolment actions); money is whole KRW up to MAX_K
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from companies.models import Company
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.listing import column
 from core.api.serializers import PlannedRead, PlannedReadMixin
 from programs.api.masking import mask_email, mask_name, mask_phone
 from programs.filters.support import MAX_KRW
@@ -237,7 +239,7 @@ class TraineeRefSerializer(PlannedRead, serializers.Serializer):
 class EnrolmentSerializer(PlannedReadMixin, serializers.ModelSerializer):
     """Read and update. Status and the step dates change through the actions; employment through `employ`."""
 
-    trainee = TraineeRefSerializer(read_only=True)
+    trainee = serializers.SerializerMethodField()
     cohort_name = serializers.CharField(source="cohort.name", read_only=True)
     training_program = serializers.IntegerField(source="cohort.training_program_id", read_only=True)
     training_program_name = serializers.CharField(source="cohort.training_program.name_ko", read_only=True)
@@ -276,6 +278,11 @@ class EnrolmentSerializer(PlannedReadMixin, serializers.ModelSerializer):
             "employed_on",
             *RECORD_FIELDS,
         )
+
+    @extend_schema_field(TraineeRefSerializer)
+    def get_trainee(self, obj: Enrolment) -> dict:
+        """As TraineeRefSerializer writes the trainee: on a list, from the name selected into the page's rows."""
+        return {"id": obj.trainee_id, "name": mask_name(column(obj, "trainee__full_name"))}
 
 
 class EnrolmentCreateSerializer(EnrolmentSerializer):
