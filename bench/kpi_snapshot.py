@@ -63,8 +63,9 @@ def bench(env: Env) -> list[Row]:
             unit="ms",
             runs=one["runs"],
             ratio=grouped_ratio,
-            target=f"<= {RATIO_TARGET}x SQL",
-            passed=grouped_ratio <= RATIO_TARGET,
+            # Not the yardstick (that is one statement per measure, above): what the ORM itself costs
+            # over the same grouped statements, reported.
+            target="reported",
             notes=(
                 f"SQL {one['grouped_ms']:.0f} ms; {one['orm_queries']} ORM queries vs "
                 f"{one['grouped_statements']} statements: the ORM's own overhead; figures identical"
