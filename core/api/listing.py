@@ -52,8 +52,18 @@ def with_page_columns(queryset: QuerySet, *, inline: tuple[str, ...] = (), joine
     return rows.only(*own, *joined).annotate(**{path: F(path) for path in inline})
 
 
+def column_reader(path: str):
+    """A function giving one row's value of the related column `path` ("call__program__zone_id"): the value
+    `with_page_columns` selected into the row, else read through its related instances."""
+    through = attrgetter(path.replace(LOOKUP_SEP, "."))
+
+    def read(instance):
+        values = instance.__dict__
+        return values[path] if path in values else through(instance)
+
+    return read
+
+
 def column(instance, path: str):
-    """The value of a related column `path` for one row: selected into it by `with_page_columns`, else read
-    through its related instances."""
-    values = instance.__dict__
-    return values[path] if path in values else attrgetter(path.replace(LOOKUP_SEP, "."))(instance)
+    """One row's value of the related column `path` (see `column_reader`)."""
+    return column_reader(path)(instance)

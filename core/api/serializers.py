@@ -14,6 +14,8 @@ from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
+from core.api.listing import column_reader
+
 # Plan entries: how `to_representation` gets one field's value; tuples, read by position on every row.
 # (READ, name, getter, is_pk, is_property, field, unchanged_type, is_datetime): a column, a foreign key's id or a
 #   model property read with one attribute lookup, written by the field (see UNCHANGED_TYPES, _is_plain_datetime)
@@ -73,25 +75,14 @@ def _fast_reader(model, field: serializers.Field):
         return (attrgetter(".".join(field.source_attrs)), False, True) if field.source_attrs else None
     path = _column_path(model, field.source_attrs)
     if path:
-        return (_inline_or_path(path) if "." in path else attrgetter(path)), False, False
+        # Across foreign keys: the value a list selected into the row (core.api.listing), else through the relations.
+        reader = column_reader(path.replace(".", LOOKUP_SEP)) if "." in path else attrgetter(path)
+        return reader, False, False
     if len(field.source_attrs) == 1:
         name = field.source_attrs[0]
         if isinstance(getattr(model, name, None), property):
             return attrgetter(name), False, True
     return None
-
-
-def _inline_or_path(path: str):
-    """A column across foreign keys: the value the list selected into the row under the lookup's name
-    (core.api.listing.with_page_columns), else read through the related instances."""
-    inline = path.replace(".", LOOKUP_SEP)
-    through = attrgetter(path)
-
-    def read(instance):
-        values = instance.__dict__
-        return values[inline] if inline in values else through(instance)
-
-    return read
 
 
 # DRF fields whose `to_representation` returns a value of this type unchanged (str(s) is s, int(i) is i, ...):
