@@ -14,7 +14,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import PAGE_VAR
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Max, Min, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -105,26 +105,37 @@ class BoundedCountPaginator(Paginator):
 
         The rows are found in no order, up to the limit (by the plan that suits finding all of them), then those
         rows alone are put in order: with no limit left to stop at, PostgreSQL sorts them rather than walking the
-        ordering's index in the hope of meeting them early.
+        ordering's index in the hope of meeting them early. On PostgreSQL they are put in order only when fewer
+        than `limit` were found, in the same statement: a list past its count's limit is paged by position, and
+        its ids' order would not be read.
         """
         connection = connections[queryset.db]
         found = queryset.order_by().values_list("pk", flat=True)[:limit]
-        if not ordered:
-            ids = found
-        elif connection.vendor == "postgresql":
-            ids = _without_conditions(queryset).filter(EqualsAnyOf("pk", found)).values_list("pk", flat=True)
-        else:
-            ids = _without_conditions(queryset).filter(pk__in=list(found)).values_list("pk", flat=True)
         if connection.vendor != "postgresql":
-            return list(dict.fromkeys(ids)), None
-        inner_sql, params = ids.query.sql_with_params()
-        sql = f"SELECT ARRAY({inner_sql}), NULL"  # noqa: S608 - Django's own compiled SQL
+            if ordered:
+                found = _without_conditions(queryset).filter(pk__in=list(found)).values_list("pk", flat=True)
+            return list(dict.fromkeys(found)), None
+        found_sql, found_params = found.query.sql_with_params()
+        if ordered:
+            ids = _without_conditions(queryset).filter(_AmongFound("pk")).values_list("pk", flat=True)
+            ordered_sql, ordered_params = ids.query.sql_with_params()
+            ids_sql = f"CASE WHEN cardinality(found.ids) < %s THEN ARRAY({ordered_sql}) ELSE found.ids END"
+            ids_params = (limit, *ordered_params)
+        else:
+            ids_sql, ids_params = "found.ids", ()
+        estimate_sql, estimate_params = "NULL", ()
         if not queryset.query.where and not queryset.query.distinct:
             # Joins to a required foreign key do not change the count: the table's estimate is the list's.
-            sql = f"SELECT ARRAY({inner_sql}), (SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)"  # noqa: S608
-            params = (*params, connection.ops.quote_name(queryset.model._meta.db_table))
+            estimate_sql = "(SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)"
+            estimate_params = (connection.ops.quote_name(queryset.model._meta.db_table),)
+        # Django's own compiled SQL. The found ids are materialised once; the ordered ids' statement reads them as
+        # `found.ids` (inlined, each mention would find them again).
+        sql = (
+            f"WITH found AS MATERIALIZED (SELECT ARRAY({found_sql}) AS ids) "  # noqa: S608
+            f"SELECT {ids_sql}, {estimate_sql} FROM found"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, (*found_params, *ids_params, *estimate_params))
             ids, estimate = cursor.fetchone()
         # An ordering through a to-many relation may repeat a row: each is counted and shown once.
         return list(dict.fromkeys(ids)), estimate
@@ -140,6 +151,27 @@ class BoundedCountPaginator(Paginator):
             ids = self._ids[bottom : bottom + self.per_page]
             page.object_list = _without_conditions(self.object_list).filter(pk__in=ids)
         return page
+
+
+class _AmongFound(Expression):
+    """`column = ANY(found.ids)`: the ids the counting statement found, in its FROM clause (PostgreSQL)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = F(column)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column_sql, params = compiler.compile(self.column)
+        return f"{column_sql} = ANY(found.ids)", params
 
 
 def _without_conditions(queryset: QuerySet) -> QuerySet:
