@@ -327,6 +327,7 @@ class MouAdmin(ImportExportMixin, WorkflowAdminMixin, ArchivableAdmin):
     """Status changes are the workflow's buttons; "fulfilled" and "partly fulfilled" read the saved commitments."""
 
     zone_path = "zone"
+    walk_one_zone = True
     form = MouForm
     list_display = (
         mou_party,

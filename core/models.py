@@ -7,6 +7,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class RemembersLoadedValues:
+    """Remembers the values of `remembered_fields` (attribute names) as loaded or last saved, so that save() can
+    tell what changed (a call moved to another program, ...). Mixed in before the model's base class."""
+
+    remembered_fields: tuple[str, ...] = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_values()
+        return instance
+
+    def remember_values(self) -> None:
+        self._remembered = {name: self.__dict__.get(name) for name in self.remembered_fields}
+
+    def was_loaded(self) -> bool:
+        return getattr(self, "_remembered", None) is not None
+
+    def changed_since_loaded(self, name: str) -> bool:
+        """Whether `name` differs from its loaded value; True for a row not loaded from the database."""
+        return not self.was_loaded() or self._remembered.get(name) != getattr(self, name)
+
+
+def with_field(update_fields, name: str):
+    """`update_fields` of a save() with `name` added (None, every field, stays None)."""
+    return None if update_fields is None else {*update_fields, name}
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

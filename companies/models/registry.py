@@ -385,6 +385,8 @@ class Mou(ArchivableModel):
         ]
         indexes = [
             models.Index(fields=["zone", "status"], name="mou_zone_status_idx"),
+            # One zone's list, latest signed first (the admin's), walked in order.
+            models.Index(fields=["zone", "signed_on", "id"], name="mou_zone_signed_idx"),
             models.Index(fields=["status"], name="mou_status_idx"),
             models.Index(fields=["signed_on"], name="mou_signed_on_idx"),
             models.Index(fields=["archived_at"], name="mou_archived_at_idx"),

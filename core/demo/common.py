@@ -218,7 +218,8 @@ def ensure_many(
 
     `key` names attributes (use `zone_id`, not `zone`) that identify a row; `scope` filters the stored rows
     compared against (keep it narrow). Returns every wanted row, stored or new, by its key. Rows already
-    stored are left as they are.
+    stored are left as they are. A model with a `set_zones` class method (applications, enrolments) is given
+    the rows first, since bulk creation does not call save().
     """
 
     def key_of(obj: models.Model) -> tuple:
@@ -233,6 +234,8 @@ def ensure_many(
     stored = {key_of(obj): obj for obj in model._default_manager.filter(**scope)}
     missing = [obj for k, obj in wanted.items() if k not in stored]
     if missing:
+        if hasattr(model, "set_zones"):  # rows that carry their parent's zone (save() would set it)
+            model.set_zones(missing)
         created = bulk_create_with_history(missing, model, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
         for obj in created:
             stored[key_of(obj)] = obj

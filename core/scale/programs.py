@@ -189,6 +189,7 @@ APPLICATION_COLUMNS = (
     "answers",
     "form_version",
     "current_step",
+    "zone_id",
 )
 
 
@@ -254,6 +255,7 @@ def _applications(ctx: Context):
             "{}",
             1 if submitted else None,
             0,
+            ctx.zones[call.zone_index].id,
         )
         yield row, ApplicationFacts(app_id, j, call, status, reviewed, decided)
 

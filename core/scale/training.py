@@ -152,6 +152,7 @@ ENROLMENT_COLUMNS = (
     "employer_name",
     "employed_on",
     "job_title",
+    "zone_id",
 )
 
 
@@ -190,6 +191,7 @@ def enrolment_rows(ctx: Context):
             "규모시험 외부 기업" if employed is not None and not by_company else "",
             day(employed) if employed is not None else None,
             JOB_TITLES[j % len(JOB_TITLES)] if employed is not None else "",
+            ctx.zones[cohort.zone_index].id,
         )
 
 

@@ -321,7 +321,8 @@ class RejectReasonForm(forms.Form):
 
 @admin.register(Application)
 class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
-    zone_path = "call__program__zone"
+    zone_path = "zone"
+    walk_one_zone = True
     list_display = (
         "company",
         "call",
@@ -387,10 +388,6 @@ class ApplicationAdmin(WorkflowAdminMixin, ForAdminListMixin, ArchivableAdmin):
     def get_queryset(self, request):
         # A reviewer-only user sees the applications assigned to them, nothing else of the zone.
         return applications_visible_to_reviewer(request.user, super().get_queryset(request))
-
-    @admin.display(description=_("zone"), ordering="call__program__zone__name_ko")
-    def zone(self, obj: Application):
-        return obj.call.program.zone
 
     # --- the office's workflow tools ---
 

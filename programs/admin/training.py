@@ -309,7 +309,10 @@ class EnrolmentAdmin(ReauthExportMixin, ImportExportMixin, WorkflowAdminMixin, F
     """Status changes are the workflow's buttons (each records its date, today); "employed" takes the employer
     and hiring date saved on the page, refused naming what is missing."""
 
-    zone_path = "cohort__training_program__zone"
+    zone_path = "zone"
+    walk_one_zone = True
+    # Newest first, as the other lists of a zone's records (and along the zone's index).
+    ordering = ("-created_at",)
     list_display = ("trainee_name", "cohort", "zone", "status", "enrolled_on", "completed_on", "employer")
     list_filter = (ZoneListFilter, "status", "cohort__training_program__track")
     search_fields = (
@@ -369,10 +372,6 @@ class EnrolmentAdmin(ReauthExportMixin, ImportExportMixin, WorkflowAdminMixin, F
     @admin.display(description=_("trainee"), ordering="trainee__full_name")
     def trainee_name(self, obj: Enrolment) -> str:
         return obj.trainee.masked_name
-
-    @admin.display(description=_("zone"), ordering="cohort__training_program__zone__name_ko")
-    def zone(self, obj: Enrolment):
-        return obj.cohort.training_program.zone
 
     @admin.display(description=_("employed by"))
     def employer(self, obj: Enrolment) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ArchivableModel, ArchivableQuerySet, TimeStampedModel
+from core.models import ArchivableModel, ArchivableQuerySet, RemembersLoadedValues, TimeStampedModel, with_field
 from programs.models.querying import subquery_total, weighted_average_score
 
 
@@ -28,7 +28,7 @@ class ProgramQuerySet(ArchivableQuerySet):
         )
 
 
-class Program(ArchivableModel):
+class Program(RemembersLoadedValues, ArchivableModel):
     class Kind(models.TextChoices):
         TENANCY = "tenancy", _("Tenancy")
         COMPUTE = "compute", _("Compute allocation")
@@ -48,6 +48,7 @@ class Program(ArchivableModel):
 
     objects = ProgramQuerySet.as_manager()
     history = HistoricalRecords()
+    remembered_fields = ("zone_id",)
 
     class Meta:
         verbose_name = _("program")
@@ -70,6 +71,14 @@ class Program(ArchivableModel):
 
     def __str__(self) -> str:
         return self.name_ko
+
+    def save(self, *args, **kwargs):
+        moved = self.was_loaded() and self.changed_since_loaded("zone_id")
+        super().save(*args, **kwargs)
+        if moved:
+            # The applications of the program's calls carry their zone (see Application.zone).
+            Application.objects.filter(call__program=self).update(zone_id=self.zone_id)
+        self.remember_values()
 
 
 class CallQuerySet(ArchivableQuerySet):
@@ -108,7 +117,7 @@ class CallQuerySet(ArchivableQuerySet):
         return self.select_related("program__zone").with_competition()
 
 
-class Call(ArchivableModel):
+class Call(RemembersLoadedValues, ArchivableModel):
     """A call for applications under a program, open for a window."""
 
     program = models.ForeignKey(Program, verbose_name=_("program"), on_delete=models.PROTECT, related_name="calls")
@@ -138,6 +147,7 @@ class Call(ArchivableModel):
 
     objects = CallQuerySet.as_manager()
     history = HistoricalRecords()
+    remembered_fields = ("program_id",)
 
     class Meta:
         verbose_name = _("call")
@@ -161,6 +171,15 @@ class Call(ArchivableModel):
     def is_open(self, at=None) -> bool:
         at = at or timezone.now()
         return self.is_published and self.opens_at <= at < self.closes_at
+
+    def save(self, *args, **kwargs):
+        moved = self.was_loaded() and self.changed_since_loaded("program_id")
+        super().save(*args, **kwargs)
+        if moved:
+            # Its applications carry the call's zone (see Application.zone).
+            zone_id = Program.objects.filter(pk=self.program_id).values("zone_id")
+            Application.objects.filter(call=self).update(zone_id=zone_id)
+        self.remember_values()
 
 
 class RubricCriterionQuerySet(models.QuerySet):
@@ -214,10 +233,10 @@ class ApplicationQuerySet(ArchivableQuerySet):
         )
 
     def for_admin_list(self):
-        return self.select_related("call__program__zone", "company").with_review_score()
+        return self.select_related("call", "zone", "company").with_review_score()
 
 
-class Application(ArchivableModel):
+class Application(RemembersLoadedValues, ArchivableModel):
     """A company's application to a call. One workflow for every kind of call."""
 
     class Status(models.TextChoices):
@@ -281,9 +300,16 @@ class Application(ArchivableModel):
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     form_version = models.PositiveIntegerField(_("form version answered"), null=True, blank=True)
     current_step = models.PositiveSmallIntegerField(_("current step"), default=0)
+    # The call's zone, kept on the row by save() and by moving a call or a program: one zone's list walks the
+    # (zone, created_at) index in its display order and stops after its page, whatever the zone's size.
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     objects = ApplicationQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The zone is the call's: its history is the call's.
+    history = HistoricalRecords(excluded_fields=["zone"])
+    remembered_fields = ("call_id",)
 
     class Meta:
         verbose_name = _("application")
@@ -330,6 +356,8 @@ class Application(ArchivableModel):
             # The KPIs: applications of a zone's calls submitted, and decided, within a period.
             models.Index(fields=["call", "submitted_at"], name="application_call_submitted_idx"),
             models.Index(fields=["call", "decided_at"], name="application_call_decided_idx"),
+            # One zone's list, newest first (the admin's), walked in order.
+            models.Index(fields=["zone", "created_at", "id"], name="application_zone_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -337,6 +365,33 @@ class Application(ArchivableModel):
 
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.status]
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        call_saved = update_fields is None or {"call", "call_id"} & set(update_fields)
+        if self.call_id is not None and call_saved and (self.zone_id is None or self.changed_since_loaded("call_id")):
+            self.zone_id = self._call_zone_id()
+            kwargs["update_fields"] = with_field(update_fields, "zone")
+        super().save(*args, **kwargs)
+        self.remember_values()
+
+    @classmethod
+    def set_zones(cls, applications) -> None:
+        """Give applications their call's zone before a bulk_create, which does not call save()."""
+        zones = dict(
+            Call.objects.filter(pk__in={a.call_id for a in applications}).values_list("pk", "program__zone_id")
+        )
+        for application in applications:
+            application.zone_id = zones[application.call_id]
+
+    def _call_zone_id(self) -> int | None:
+        call = self._meta.get_field("call").get_cached_value(self, None)
+        if call is None or call.pk != self.call_id:
+            return Call.objects.filter(pk=self.call_id).values_list("program__zone_id", flat=True).first()
+        program = Call._meta.get_field("program").get_cached_value(call, None)
+        if program is not None and program.pk == call.program_id:
+            return program.zone_id
+        return Program.objects.filter(pk=call.program_id).values_list("zone_id", flat=True).first()
 
 
 class ReviewQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import ArchivableModel, ArchivableQuerySet
+from core.models import ArchivableModel, ArchivableQuerySet, RemembersLoadedValues, with_field
 from programs.models.calls import Application
 from programs.models.querying import subquery_total
 
@@ -34,7 +34,7 @@ class TrainingProgramQuerySet(ArchivableQuerySet):
         )
 
 
-class TrainingProgram(ArchivableModel):
+class TrainingProgram(RemembersLoadedValues, ArchivableModel):
     class Track(models.TextChoices):
         CAMPUS_TOWN = "campus_town", _("Campus town")
         YOUTH_ACADEMY = "youth_academy", _("Youth academy")
@@ -55,6 +55,7 @@ class TrainingProgram(ArchivableModel):
 
     objects = TrainingProgramQuerySet.as_manager()
     history = HistoricalRecords()
+    remembered_fields = ("zone_id",)
 
     class Meta:
         verbose_name = _("training program")
@@ -75,6 +76,14 @@ class TrainingProgram(ArchivableModel):
     def __str__(self) -> str:
         return self.name_ko
 
+    def save(self, *args, **kwargs):
+        moved = self.was_loaded() and self.changed_since_loaded("zone_id")
+        super().save(*args, **kwargs)
+        if moved:
+            # The enrolments of its cohorts carry their zone (see Enrolment.zone).
+            Enrolment.objects.filter(cohort__training_program=self).update(zone_id=self.zone_id)
+        self.remember_values()
+
 
 class CohortQuerySet(ArchivableQuerySet):
     def with_counts(self):
@@ -91,7 +100,7 @@ class CohortQuerySet(ArchivableQuerySet):
         return self.select_related("training_program__zone").with_counts()
 
 
-class Cohort(ArchivableModel):
+class Cohort(RemembersLoadedValues, ArchivableModel):
     training_program = models.ForeignKey(
         TrainingProgram, verbose_name=_("training program"), on_delete=models.PROTECT, related_name="cohorts"
     )
@@ -102,6 +111,7 @@ class Cohort(ArchivableModel):
 
     objects = CohortQuerySet.as_manager()
     history = HistoricalRecords()
+    remembered_fields = ("training_program_id",)
 
     class Meta:
         verbose_name = _("cohort")
@@ -118,6 +128,15 @@ class Cohort(ArchivableModel):
 
     def __str__(self) -> str:
         return f"{self.training_program} {self.name}"
+
+    def save(self, *args, **kwargs):
+        moved = self.was_loaded() and self.changed_since_loaded("training_program_id")
+        super().save(*args, **kwargs)
+        if moved:
+            # Its enrolments carry the cohort's zone (see Enrolment.zone).
+            zone_id = TrainingProgram.objects.filter(pk=self.training_program_id).values("zone_id")
+            Enrolment.objects.filter(cohort=self).update(zone_id=zone_id)
+        self.remember_values()
 
 
 def mask_name(name: str) -> str:
@@ -173,10 +192,10 @@ class Trainee(ArchivableModel):
 
 class EnrolmentQuerySet(ArchivableQuerySet):
     def for_admin_list(self):
-        return self.select_related("trainee", "cohort__training_program__zone", "employed_by")
+        return self.select_related("trainee", "cohort__training_program", "zone", "employed_by")
 
 
-class Enrolment(ArchivableModel):
+class Enrolment(RemembersLoadedValues, ArchivableModel):
     """A trainee in a cohort, through to completion and the job that followed."""
 
     class Status(models.TextChoices):
@@ -222,9 +241,16 @@ class Enrolment(ArchivableModel):
     employer_name = models.CharField(_("employer (if not a registered company)"), max_length=200, blank=True)
     employed_on = models.DateField(_("employed on"), null=True, blank=True)
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    # The cohort's zone, kept on the row by save() and by moving a cohort or a training program: one zone's list
+    # walks the (zone, created_at) index in its display order and stops after its page, whatever the zone's size.
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("zone"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     objects = EnrolmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The zone is the cohort's: its history is the cohort's.
+    history = HistoricalRecords(excluded_fields=["zone"])
+    remembered_fields = ("cohort_id",)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -270,7 +296,39 @@ class Enrolment(ArchivableModel):
                 include=["status", "archived_at", "employed_by"],
                 name="enrolment_cohort_employed_idx",
             ),
+            # One zone's list, newest first (the admin's), walked in order.
+            models.Index(fields=["zone", "created_at", "id"], name="enrolment_zone_created_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.cohort}"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        cohort_saved = update_fields is None or {"cohort", "cohort_id"} & set(update_fields)
+        if (
+            self.cohort_id is not None
+            and cohort_saved
+            and (self.zone_id is None or self.changed_since_loaded("cohort_id"))
+        ):
+            self.zone_id = self._cohort_zone_id()
+            kwargs["update_fields"] = with_field(update_fields, "zone")
+        super().save(*args, **kwargs)
+        self.remember_values()
+
+    @classmethod
+    def set_zones(cls, enrolments) -> None:
+        """Give enrolments their cohort's zone before a bulk_create, which does not call save()."""
+        cohorts = Cohort.objects.filter(pk__in={e.cohort_id for e in enrolments})
+        zones = dict(cohorts.values_list("pk", "training_program__zone_id"))
+        for enrolment in enrolments:
+            enrolment.zone_id = zones[enrolment.cohort_id]
+
+    def _cohort_zone_id(self) -> int | None:
+        cohort = self._meta.get_field("cohort").get_cached_value(self, None)
+        if cohort is None or cohort.pk != self.cohort_id:
+            return Cohort.objects.filter(pk=self.cohort_id).values_list("training_program__zone_id", flat=True).first()
+        program = Cohort._meta.get_field("training_program").get_cached_value(cohort, None)
+        if program is not None and program.pk == cohort.training_program_id:
+            return program.zone_id
+        return TrainingProgram.objects.filter(pk=cohort.training_program_id).values_list("zone_id", flat=True).first()

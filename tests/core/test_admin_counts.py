@@ -182,3 +182,111 @@ def test_applications_and_enrolments_search_per_row_finds_what_djangos_search_fi
         assert sorted(found.values_list("pk", flat=True)) == sorted(default.values_list("pk", flat=True))
         if term == "데이터":
             assert found.count() >= 2
+
+
+@pytest.fixture
+def officer_of_one_zone(client):
+    zone = f.ZoneFactory()
+    officer = f.StaffUserFactory()
+    officer.user_permissions.add(*Permission.objects.filter(codename__in=["view_application", "view_enrolment"]))
+    f.ZoneStaffFactory(zone=zone, user=officer)
+    client.force_login(officer)
+    return zone
+
+
+def zone_applications(zone, rows: int) -> list:
+    """`rows` applications of the zone, newest first."""
+    from django.utils import timezone
+
+    call = f.CallFactory(program=f.ProgramFactory(zone=zone))
+    now = timezone.now()
+    return [f.ApplicationFactory(call=call, created_at=now - dt.timedelta(minutes=n)) for n in range(rows)]
+
+
+def test_a_list_of_one_zone_is_walked_in_order_and_counted_a_bounded_number_past_its_page(
+    client, officer_of_one_zone, monkeypatch
+):
+    from programs.models import Application
+
+    monkeypatch.setattr(BoundedCountPaginator, "walk_count_limit", 3)
+    monkeypatch.setattr(admin.site.get_model_admin(Application), "list_per_page", 2)
+    applications = zone_applications(officer_of_one_zone, 9)
+    f.ApplicationFactory.create_batch(3)  # other zones'
+    path = reverse("admin:programs_application_changelist")
+
+    response = client.get(path)
+    cl = response.context["cl"]
+    assert cl.paginator.walk
+    assert cl.paginator.approximate
+    assert cl.result_count == 2 + 3 + 1  # the page, the rows counted past it, and one that shows there are more
+    assert cl.paginator.count_label in response.content.decode()
+    assert list(cl.result_list) == applications[0:2]
+
+    cl = client.get(path, {"p": 2}).context["cl"]
+    assert cl.paginator.approximate
+    assert list(cl.result_list) == applications[2:4]
+
+    cl = client.get(path, {"p": 3}).context["cl"]  # counts up to 3 past its page: all 9
+    assert not cl.paginator.approximate
+    assert cl.result_count == 9
+    assert list(cl.result_list) == applications[4:6]
+
+
+def test_a_list_sorted_by_a_column_or_of_every_zone_is_counted_as_usual(client, officer_of_one_zone, monkeypatch):
+    from django.test import Client
+
+    from programs.models import Application
+
+    admin_client = Client()
+    admin_client.force_login(f.SuperUserFactory())
+
+    monkeypatch.setattr(BoundedCountPaginator, "walk_count_limit", 3)
+    monkeypatch.setattr(admin.site.get_model_admin(Application), "list_per_page", 2)
+    zone_applications(officer_of_one_zone, 9)
+    path = reverse("admin:programs_application_changelist")
+
+    sorted_by_status = client.get(path, {"o": "4"}).context["cl"]
+    every_zone = admin_client.get(path).context["cl"]
+    one_zone = admin_client.get(path, {"zone": officer_of_one_zone.pk}).context["cl"]
+
+    assert not sorted_by_status.paginator.walk and not every_zone.paginator.walk
+    assert sorted_by_status.result_count == every_zone.result_count == 9
+    assert one_zone.paginator.walk and one_zone.paginator.approximate
+
+
+def test_enrolments_of_one_zone_are_listed_newest_first(client, officer_of_one_zone):
+    from django.utils import timezone
+
+    cohort = f.CohortFactory(training_program=f.TrainingProgramFactory(zone=officer_of_one_zone))
+    now = timezone.now()
+    enrolments = [f.EnrolmentFactory(cohort=cohort, created_at=now - dt.timedelta(days=n)) for n in range(4)]
+    f.EnrolmentFactory()  # another zone's
+
+    cl = client.get(reverse("admin:programs_enrolment_changelist")).context["cl"]
+
+    assert cl.paginator.walk
+    assert list(cl.result_list) == enrolments
+
+
+@pytest.mark.parametrize("changelist", ["admin:programs_application_changelist", "admin:companies_mou_changelist"])
+def test_a_walked_list_takes_the_same_queries_for_one_row_and_for_many(client, officer_of_one_zone, changelist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Permission.objects.get(codename="view_mou").user_set.add(officer_of_one_zone.staff.get().user)
+    path = reverse(changelist)
+
+    def queries(params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, params)
+        cl = response.context["cl"]
+        assert cl.paginator.walk and len(cl.result_list) >= 1
+        return len(captured)
+
+    zone_applications(officer_of_one_zone, 1)
+    f.MouFactory(zone=officer_of_one_zone)
+    one = queries({})
+    zone_applications(officer_of_one_zone, 30)
+    f.MouFactory.create_batch(30, zone=officer_of_one_zone)
+
+    assert queries({}) == one
