@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='enrolment',
-            index=models.Index(fields=['zone', 'created_at', 'id'], name='enrolment_zone_created_idx'),
+            index=models.Index(fields=['zone', 'created_at', 'id'], include=('archived_at', 'trainee', 'cohort', 'employed_by', 'employer_name'), name='enrolment_zone_created_idx'),
         ),
     ]

@@ -296,8 +296,13 @@ class Enrolment(RemembersLoadedValues, ArchivableModel):
                 include=["status", "archived_at", "employed_by"],
                 name="enrolment_cohort_employed_idx",
             ),
-            # One zone's list, newest first (the admin's), walked in order.
-            models.Index(fields=["zone", "created_at", "id"], name="enrolment_zone_created_idx"),
+            # One zone's list, newest first (the admin's), walked in order; the columns its search checks are read
+            # from the index alone (an enrolment matches one search in about a hundred).
+            models.Index(
+                fields=["zone", "created_at", "id"],
+                include=["archived_at", "trainee", "cohort", "employed_by", "employer_name"],
+                name="enrolment_zone_created_idx",
+            ),
         ]
 
     def __str__(self) -> str:

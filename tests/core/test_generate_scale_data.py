@@ -115,6 +115,14 @@ def test_statuses_are_spread_over_the_workflows(output):
     assert not Application.objects.filter(status=Application.Status.REJECTED, decided_at__isnull=True).exists()
 
 
+def test_applications_and_enrolments_carry_their_zone(output):
+    from django.db.models import F
+
+    assert Application.objects.exists() and Enrolment.objects.exists()
+    assert not Application.objects.exclude(zone=F("call__program__zone")).exists()
+    assert not Enrolment.objects.exclude(zone=F("cohort__training_program__zone")).exists()
+
+
 def test_every_generated_row_has_its_creation_history(output):
     for model in generated_models():
         ids = set(model.objects.values_list("pk", flat=True))
