@@ -57,6 +57,10 @@ def related_zone_path(admin_site, model) -> str | None:
 
 # --- counting ----------------------------------------------------------------
 
+# The query string of a list that asks for its exact count (`?count=all`): its count otherwise stops, see
+# BoundedCountPaginator.
+COUNT_VAR = "count"
+
 
 class BoundedCountPaginator(Paginator):
     """Counts the rows exactly up to `count_limit` past the current page, never a whole large table.
@@ -87,11 +91,15 @@ class BoundedCountPaginator(Paginator):
         *,
         page_number: int = 1,
         walk: bool = False,
+        count_all: bool = False,
     ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.page_number = max(page_number, 1)
+        self.count_all = count_all
+        # The list's query string asking for the exact count, for the "count them all" link.
+        self.count_all_query = ""
         # A DISTINCT list may repeat a row along its order: it is counted the usual way.
-        self.walk = walk and not object_list.query.distinct
+        self.walk = walk and not count_all and not object_list.query.distinct
         self.approximate = False
         self.count_label = ""
         self._ids: list = []
@@ -101,6 +109,8 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
+        if self.count_all:  # asked for by the user: every row, paged by position
+            return queryset.count()
         if self.walk:
             return self._walked_count(queryset)
         bound = self.page_number * self.per_page + self.count_limit
@@ -383,10 +393,28 @@ class DomainAdmin(ZoneScopedAdminMixin, SimpleHistoryAdmin):
             page_number = int(request.GET.get(PAGE_VAR, 1))
         except ValueError:
             page_number = 1
+        count_all = getattr(request, "count_all", False)
         walk = self.walk_one_zone and ORDER_VAR not in request.GET and self._lists_one_zone(request)
-        return BoundedCountPaginator(
-            queryset, per_page, orphans, allow_empty_first_page, page_number=page_number, walk=walk
+        paginator = BoundedCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            page_number=page_number,
+            walk=walk,
+            count_all=count_all,
         )
+        query = request.GET.copy()
+        query[COUNT_VAR] = "all"
+        paginator.count_all_query = query.urlencode()
+        return paginator
+
+    def changelist_view(self, request, extra_context=None):
+        # `count=all` is no filter of the list: it asks its paginator for the exact count.
+        if COUNT_VAR in request.GET:
+            request.GET = request.GET.copy()
+            request.count_all = request.GET.pop(COUNT_VAR) == ["all"]
+        return super().changelist_view(request, extra_context)
 
     def _lists_one_zone(self, request) -> bool:
         """Whether the list shows the rows of one zone: the zone filter's, or the user's only zone."""

@@ -290,3 +290,28 @@ def test_a_walked_list_takes_the_same_queries_for_one_row_and_for_many(client, o
     f.MouFactory.create_batch(30, zone=officer_of_one_zone)
 
     assert queries({}) == one
+
+
+def test_a_list_whose_count_stopped_counts_them_all_when_asked(client, officer_of_one_zone, monkeypatch):
+    from programs.models import Application
+
+    monkeypatch.setattr(BoundedCountPaginator, "walk_count_limit", 3)
+    monkeypatch.setattr(admin.site.get_model_admin(Application), "list_per_page", 2)
+    applications = zone_applications(officer_of_one_zone, 9)
+    path = reverse("admin:programs_application_changelist")
+
+    response = client.get(path, {"status": "submitted"})
+    cl = response.context["cl"]
+    assert cl.paginator.approximate
+    link = f'href="?{cl.paginator.count_all_query.replace("&", "&amp;")}"'
+    assert link in response.content.decode()
+    assert "count=all" in cl.paginator.count_all_query and "status=submitted" in cl.paginator.count_all_query
+
+    response = client.get(path, {"status": "submitted", "count": "all"})
+    cl = response.context["cl"]
+    assert not cl.paginator.approximate and not cl.paginator.walk
+    assert cl.result_count == 9
+    assert "count-all" not in response.content.decode()
+    assert list(cl.result_list) == applications[0:2]
+    # The pages' links keep the filter, not the request to count.
+    assert "count=all" not in cl.get_query_string({"p": 2})
