@@ -26,8 +26,13 @@ class RemembersLoadedValues:
         return getattr(self, "_remembered", None) is not None
 
     def changed_since_loaded(self, name: str) -> bool:
-        """Whether `name` differs from its loaded value; True for a row not loaded from the database."""
-        return not self.was_loaded() or self._remembered.get(name) != getattr(self, name)
+        """Whether `name` differs from its loaded value; True for a row not loaded from the database, False for a
+        field left deferred (never loaded, never set)."""
+        if not self.was_loaded():
+            return True
+        if name not in self.__dict__:
+            return False
+        return self._remembered.get(name) != self.__dict__[name]
 
 
 def with_field(update_fields, name: str):

@@ -111,3 +111,22 @@ def test_an_officer_sees_an_application_in_the_zone_its_call_moved_to(client):
     assert list(client.get(path).context["cl"].result_list) == [application]
     change = reverse("admin:programs_application_change", args=[application.pk])
     assert client.get(change).status_code == 200
+
+
+def test_saving_a_program_without_moving_it_leaves_its_applications_alone():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.models import Program
+
+    application = f.ApplicationFactory()
+    for program in (
+        Program.objects.get(pk=application.call.program_id),
+        Program.objects.only("name_ko").get(pk=application.call.program_id),  # its zone never loaded
+    ):
+        program.name_ko = "새 이름"
+        with CaptureQueriesContext(connection) as captured:
+            program.save()
+
+        assert not [q for q in captured if "programs_application" in q["sql"]]
+    assert zone_of(application) == application.call.program.zone_id
